@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""One entry point for learners, instructors and maintainers (standard library only).
+
+    python3 tasks.py lab       set up .venv from requirements.txt and open JupyterLab on notebook 00
+    python3 tasks.py test      set up .venv from requirements-dev.txt and run the whole test suite
+    python3 tasks.py report    run the notebooks headlessly and write a run report (see README)
+    python3 tasks.py sync      strip notebook outputs, canonicalise JSON, regenerate badges and README table
+
+Anything after the command is passed on (to jupyter lab, pytest or utils.run_notebooks).
+The virtual environment is reused; it is updated when a requirements file changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = Path(os.environ.get("TUTORIAL_VENV", ROOT / ".venv"))
+SUPPORTED = ((3, 11), (3, 13))
+
+
+def fail(message: str) -> None:
+    print(f"\nerror: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def has_nvidia_gpu() -> bool:
+    return platform.system() == "Linux" and shutil.which("nvidia-smi") is not None
+
+
+def requirement_lines(path: Path, gpu: bool) -> str:
+    """The requirements file's text; with an NVIDIA GPU on Linux, the CUDA build replaces tensorflow-cpu."""
+    text = path.read_text(encoding="utf-8")
+    if gpu:
+        text = "\n".join(
+            'tensorflow[and-cuda]==2.21.* ; sys_platform == "linux"' if line.startswith("tensorflow-cpu") else line
+            for line in text.splitlines()
+        )
+    return text
+
+
+def ensure_venv(requirements: str) -> Path:
+    """Create .venv if needed and install ``requirements`` into it when they changed since last time."""
+    if not (SUPPORTED[0] <= sys.version_info[:2] <= SUPPORTED[1]):
+        fail(f"Python {platform.python_version()} is not supported: use Python 3.11, 3.12 or 3.13 "
+             f"(TensorFlow 2.21 and Keras 3.15 need one of them), e.g. 'python3.12 tasks.py ...'.")
+    python = venv_python()
+    if not python.exists():
+        print(f"Creating a virtual environment in {VENV} ...", flush=True)
+        result = subprocess.run([sys.executable, "-m", "venv", str(VENV)], capture_output=True, text=True)
+        if result.returncode != 0:
+            shutil.rmtree(VENV, ignore_errors=True)  # the half-made .venv we just created
+            fail("could not create a virtual environment:\n" + result.stdout + result.stderr +
+                 f"\nOn Debian/Ubuntu install the venv module first: sudo apt install python3-venv "
+                 f"(or python{sys.version_info[0]}.{sys.version_info[1]}-venv).")
+    gpu = has_nvidia_gpu()
+    req_path = ROOT / requirements
+    text = requirement_lines(req_path, gpu)
+    included = "".join((ROOT / line.split()[1]).read_text(encoding="utf-8")
+                       for line in text.splitlines() if line.startswith("-r "))
+    digest = hashlib.sha256((text + included + sys.version).encode()).hexdigest()
+    stamp_file = VENV / ".tasks-installed.json"
+    stamps = json.loads(stamp_file.read_text()) if stamp_file.exists() else {}
+    if stamps.get(requirements) != digest:
+        print(f"Installing {requirements} into {VENV} (the first time takes a few minutes) ...", flush=True)
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", dir=ROOT, delete=False) as tmp:
+            tmp.write(text)
+        try:
+            cmd = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-r", tmp.name]
+            if subprocess.run(cmd, cwd=ROOT).returncode != 0:
+                fail(f"installing {requirements} failed (see pip's message above). Check your network or proxy; "
+                     f"then run the same command again.")
+        finally:
+            os.unlink(tmp.name)
+        stamps[requirements] = digest
+        stamp_file.write_text(json.dumps(stamps, indent=1))
+    return python
+
+
+def run(cmd: list[str], env: dict | None = None) -> int:
+    print("$ " + " ".join(cmd), flush=True)
+    try:
+        return subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})}).returncode
+    except KeyboardInterrupt:
+        return 130
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(__doc__)
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command == "lab":
+        python = ensure_venv("requirements.txt")
+        return run([str(python), "-m", "jupyter", "lab", "notebooks/00_environment_check.ipynb", *rest])
+    if command == "test":
+        python = ensure_venv("requirements-dev.txt")
+        return run([str(python), "-m", "pytest", *rest])
+    if command == "report":
+        python = ensure_venv("requirements.txt")
+        return run([str(python), "-m", "utils.run_notebooks", *rest])
+    if command == "sync":
+        sys.path.insert(0, str(ROOT))
+        from tools import nbtools
+
+        changed = nbtools.sync()
+        print("\n".join(f"updated {c}" for c in changed) or "everything was already in sync")
+        return 0
+    fail(f"unknown command {command!r}; use one of: lab, test, report, sync (python3 tasks.py --help)")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

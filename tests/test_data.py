@@ -1,0 +1,294 @@
+"""The data layer: mirror, cache, download, checksums, offline behaviour and the command line."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.helpers import closed_port_url, serve, silent_server
+from utils import data, paths
+
+SHARED = os.environ.get("TUTORIAL_DATA_DIR")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true")
+
+
+def sha(b: bytes) -> str:
+    return hashlib.sha256(b).hexdigest()
+
+
+IDX_LABELS = bytes([0, 0, 8, 1, 0, 0, 0, 3]) + bytes([3, 1, 4])
+
+
+@pytest.fixture
+def isolated(tmp_path, monkeypatch):
+    """No mirror, an empty cache in tmp_path, and no verification memo carried between tests."""
+    monkeypatch.delenv(data.MIRROR_ENV, raising=False)
+    monkeypatch.setenv("TUTORIAL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(data, "_verified", {})
+    return tmp_path
+
+
+def toy_files(base_url: str, payload: bytes = IDX_LABELS, name: str = "toy") -> data.Dataset:
+    return data.Dataset(name=name, title="Toy", source="test",
+                        files=(data.RemoteFile("labels.gz", sha(payload), len(payload), (f"{base_url}/labels.gz",)),))
+
+
+def register(monkeypatch, ds: data.Dataset) -> None:
+    monkeypatch.setitem(data.DATASETS, ds.name, ds)
+
+
+# --- mirror and cache ------------------------------------------------------------------------
+
+
+def test_mirror_is_used_first_without_network(isolated, monkeypatch):
+    mirror = isolated / "mirror"
+    (mirror / "toy").mkdir(parents=True)
+    (mirror / "toy" / "labels.gz").write_bytes(IDX_LABELS)
+    register(monkeypatch, toy_files(closed_port_url()))
+    monkeypatch.setenv(data.MIRROR_ENV, str(mirror))
+    monkeypatch.setattr(data.urllib.request, "urlopen", lambda *a, **k: pytest.fail("network used"))
+    assert data.fetch("toy") == mirror / "toy"
+    assert data.locate("toy").status == "mirror"
+
+
+def test_corrupt_mirror_file_is_a_clear_error_and_left_untouched(isolated, monkeypatch):
+    mirror = isolated / "mirror"
+    (mirror / "toy").mkdir(parents=True)
+    bad = IDX_LABELS[:-1] + b"\x09"
+    (mirror / "toy" / "labels.gz").write_bytes(bad)
+    register(monkeypatch, toy_files(closed_port_url()))
+    monkeypatch.setenv(data.MIRROR_ENV, str(mirror))
+    with pytest.raises(data.ChecksumError) as err:
+        data.fetch("toy")
+    message = str(err.value)
+    assert "labels.gz" in message and "SHA-256" in message and "left untouched" in message
+    assert (mirror / "toy" / "labels.gz").read_bytes() == bad
+
+
+def test_truncated_cache_file_is_reported_not_deleted_or_redownloaded(isolated, monkeypatch):
+    with serve({"/labels.gz": IDX_LABELS}) as (url, hits):
+        register(monkeypatch, toy_files(url))
+        cached = paths.cache_dir() / "toy" / "labels.gz"
+        cached.parent.mkdir(parents=True)
+        cached.write_bytes(IDX_LABELS[:5])
+        with pytest.raises(data.ChecksumError, match="truncated"):
+            data.fetch("toy")
+        assert cached.read_bytes() == IDX_LABELS[:5]
+        assert hits == []
+
+
+def test_mirror_folder_that_does_not_exist_says_how_to_fix(isolated, monkeypatch):
+    monkeypatch.setenv(data.MIRROR_ENV, str(isolated / "nowhere"))
+    with pytest.raises(data.DataError, match="not a folder"):
+        data.fetch("mnist")
+
+
+def test_unknown_dataset_lists_the_known_ones():
+    with pytest.raises(data.DataError, match="Known datasets: mnist, fashion-mnist"):
+        data.fetch("imagenet")
+
+
+def test_errors_render_without_a_traceback_in_ipython():
+    err = data.ChecksumError("bad file")
+    assert err._render_traceback_() == ["ChecksumError: bad file"]
+
+
+# --- download --------------------------------------------------------------------------------
+
+
+def test_download_verifies_then_caches_and_second_use_is_offline(isolated, monkeypatch):
+    with serve({"/labels.gz": IDX_LABELS}) as (url, hits):
+        register(monkeypatch, toy_files(url))
+        root = data.fetch("toy")
+        assert (root / "labels.gz").read_bytes() == IDX_LABELS
+        assert hits == ["/labels.gz"]
+    assert data.fetch("toy") == root  # server gone: served from the cache
+    assert data.locate("toy").status == "cache"
+    assert not list(root.glob("*.part"))
+
+
+def test_download_with_wrong_bytes_saves_nothing(isolated, monkeypatch):
+    with serve({"/labels.gz": b"<html>captive portal</html>"}) as (url, _):
+        register(monkeypatch, toy_files(url))
+        with pytest.raises(data.ChecksumError, match="Nothing was saved"):
+            data.fetch("toy")
+    assert list((paths.cache_dir() / "toy").iterdir()) == []
+
+
+def test_second_url_is_tried_when_the_first_fails(isolated, monkeypatch):
+    with serve({"/labels.gz": IDX_LABELS}) as (url, _):
+        ds = data.Dataset("toy", "Toy", "test", files=(
+            data.RemoteFile("labels.gz", sha(IDX_LABELS), len(IDX_LABELS), (f"{closed_port_url()}/x", f"{url}/labels.gz")),))
+        register(monkeypatch, ds)
+        assert (data.fetch("toy") / "labels.gz").is_file()
+
+
+def test_offline_fails_fast_with_a_fix(isolated, monkeypatch):
+    register(monkeypatch, toy_files(closed_port_url()))
+    start = time.monotonic()
+    with pytest.raises(data.DownloadError) as err:
+        data.fetch("toy")
+    assert time.monotonic() - start < 10
+    assert data.MIRROR_ENV in str(err.value) and "prefetch" in str(err.value)
+    assert list((paths.cache_dir() / "toy").iterdir()) == []
+
+
+def test_a_network_that_never_answers_fails_within_ten_seconds(isolated, monkeypatch):
+    with silent_server() as url:
+        ds = data.Dataset("toy", "Toy", "test", files=(
+            data.RemoteFile("labels.gz", sha(IDX_LABELS), len(IDX_LABELS), (f"{url}/a", f"{url}/b", f"{url}/c")),))
+        register(monkeypatch, ds)
+        start = time.monotonic()
+        with pytest.raises(data.DownloadError, match="offline"):
+            data.fetch("toy")
+        assert time.monotonic() - start < 10
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, body in members.items():
+            z.writestr(name, body)
+    return buf.getvalue()
+
+
+def _tree_digest(files: dict[str, bytes]) -> str:
+    h = hashlib.sha256()
+    for rel in sorted(files):
+        h.update(f"{sha(files[rel])}  {rel}\n".encode())
+    return h.hexdigest()
+
+
+def test_archive_is_extracted_checked_and_stray_members_skipped(isolated, monkeypatch):
+    files = {"train/cats/c.jpg": b"cat", "validation/dogs/d.jpg": b"dog"}
+    blob = _zip({f"pets/{k}": v for k, v in files.items()} | {"pets/vectorize.py": b"print()"})
+    with serve({"/pets.zip": blob}) as (url, _):
+        ds = data.Dataset("pets", "Pets", "test", archive=data.RemoteArchive((f"{url}/pets.zip",), len(blob), "pets/",
+                          ("train/", "validation/")), tree_sha256=_tree_digest(files), tree_count=2)
+        register(monkeypatch, ds)
+        root = data.fetch("pets")
+    assert (root / "train/cats/c.jpg").read_bytes() == b"cat"
+    assert not (root / "vectorize.py").exists()
+    assert data.locate("pets").status == "cache"
+
+
+def test_archive_with_a_path_escaping_member_is_refused(isolated, monkeypatch):
+    blob = _zip({"pets/train/../../evil.txt": b"x"})
+    with serve({"/pets.zip": blob}) as (url, _):
+        ds = data.Dataset("pets", "Pets", "test", archive=data.RemoteArchive((f"{url}/pets.zip",), len(blob), "pets/",
+                          ("train/",)), tree_sha256="0" * 64, tree_count=1)
+        register(monkeypatch, ds)
+        with pytest.raises(data.DataError, match="outside the dataset folder"):
+            data.fetch("pets")
+    assert not (isolated / "evil.txt").exists() and not (paths.cache_dir() / "evil.txt").exists()
+
+
+def test_archive_with_changed_files_is_rejected(isolated, monkeypatch):
+    blob = _zip({"pets/train/cats/c.jpg": b"not the cat"})
+    with serve({"/pets.zip": blob}) as (url, _):
+        ds = data.Dataset("pets", "Pets", "test", archive=data.RemoteArchive((f"{url}/pets.zip",), len(blob), "pets/",
+                          ("train/",)), tree_sha256=_tree_digest({"train/cats/c.jpg": b"cat"}), tree_count=1)
+        register(monkeypatch, ds)
+        with pytest.raises(data.ChecksumError, match="Nothing was saved"):
+            data.fetch("pets")
+    assert not (paths.cache_dir() / "pets").exists()
+
+
+# --- the real datasets (the mirror CI provides) ---------------------------------------------
+
+needs_mirror = pytest.mark.skipif(not SHARED and not IN_CI, reason="set TUTORIAL_DATA_DIR to a data mirror")
+
+
+@pytest.fixture
+def real_mirror(monkeypatch, tmp_path):
+    assert SHARED, "CI must set TUTORIAL_DATA_DIR (see .ci/run)"
+    monkeypatch.setenv(data.MIRROR_ENV, SHARED)
+    monkeypatch.setenv("TUTORIAL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(data.urllib.request, "urlopen", lambda *a, **k: pytest.fail("network used"))
+
+
+@needs_mirror
+def test_real_idx_datasets_load_with_published_counts(real_mirror):
+    (x, y), (xt, yt) = data.load_mnist()
+    assert x.shape == (60000, 28, 28) and xt.shape == (10000, 28, 28) and x.dtype == np.uint8
+    assert np.bincount(y).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+    assert np.bincount(yt).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+    (fx, fy), (_, fyt) = data.load_fashion_mnist()
+    assert fx.shape == (60000, 28, 28) and set(np.bincount(fy)) == {6000} and set(np.bincount(fyt)) == {1000}
+
+
+@needs_mirror
+def test_real_cats_and_dogs_and_shakespeare_verify(real_mirror):
+    root = data.cats_and_dogs_dir()
+    assert len(list((root / "train" / "cats").glob("*.jpg"))) == 1000
+    assert len(list((root / "validation" / "dogs").glob("*.jpg"))) == 500
+    text = data.tiny_shakespeare()
+    assert text.startswith("First Citizen:") and len(set(text)) == 65
+
+
+@needs_mirror
+def test_prefetch_to_a_folder_makes_a_usable_mirror(real_mirror, tmp_path):
+    target = tmp_path / "usb"
+    assert data.main(["prefetch", "--to", str(target), "mnist", "tinyshakespeare"]) == 0
+    assert sorted(p.name for p in target.iterdir()) == ["mnist", "tinyshakespeare"]
+    assert data.sha256_file(target / "mnist" / "t10k-labels-idx1-ubyte.gz") == data.DATASETS["mnist"].files[3].sha256
+
+
+# --- command line ----------------------------------------------------------------------------
+
+
+def _cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "utils.data", *args], capture_output=True, text=True,
+                          cwd=paths.ROOT, env={**os.environ, **(env or {})}, timeout=120)
+
+
+def test_cli_verify_reports_missing_and_corrupt_with_exit_1(tmp_path):
+    mirror = tmp_path / "mirror"
+    (mirror / "tinyshakespeare").mkdir(parents=True)
+    (mirror / "tinyshakespeare" / "input.txt").write_text("To be, or not")
+    result = _cli("verify", env={data.MIRROR_ENV: str(mirror), "TUTORIAL_CACHE_DIR": str(tmp_path / "c")})
+    assert result.returncode == 1
+    assert "CORRUPT  tinyshakespeare" in result.stdout and "MISSING  mnist" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert (mirror / "tinyshakespeare" / "input.txt").read_text() == "To be, or not"
+
+
+def test_cli_bad_arguments_get_a_message_not_a_traceback():
+    result = _cli("verify", "imagenet")
+    assert result.returncode == 2 and "Known datasets" in result.stderr and "Traceback" not in result.stderr
+    result = _cli("download")
+    assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+def test_cli_prefetch_offline_fails_fast_with_exit_1(tmp_path):
+    env = {"TUTORIAL_CACHE_DIR": str(tmp_path / "c"), data.MIRROR_ENV: "",
+           "http_proxy": closed_port_url(), "https_proxy": closed_port_url()}
+    start = time.monotonic()
+    result = _cli("prefetch", "tinyshakespeare", env=env)
+    assert time.monotonic() - start < 20  # two URLs, each bounded; plus Python start-up
+    assert result.returncode == 1 and "FAILED" in result.stdout and data.MIRROR_ENV in result.stdout
+
+
+def test_gzip_idx_reader_matches_header_offsets(tmp_path):
+    path = tmp_path / "l.gz"
+    path.write_bytes(gzip.compress(IDX_LABELS))
+    assert data._read_idx(path, 8, (-1,)).tolist() == [3, 1, 4]
+
+
+def test_real_registry_is_consistent():
+    for ds in data.DATASETS.values():
+        assert ds.files or ds.archive, ds.name
+        for f in ds.files:
+            assert len(f.sha256) == 64 and f.size > 0 and all(u.startswith("https://") for u in f.urls)
+        assert ds.notebooks, ds.name
+    assert Path(paths.cache_dir()).name == "datasets" or os.environ.get("TUTORIAL_CACHE_DIR")

@@ -1,0 +1,178 @@
+"""Unit tests of utils: environment, exercises, timing and plots."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from utils import environment, exercises, plots, timing
+from utils.environment import Finding
+
+# --- environment -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, version, status", [
+    ("tensorflow", "2.21.0", "pass"), ("tensorflow", "2.20.0", "pass"), ("tensorflow", "2.19.1", "warn"),
+    ("tensorflow", "2.22.0rc1", "warn"), ("keras", "3.13.2", "pass"), ("keras", "2.15.0", "warn"),
+    ("python", "3.13.0", "pass"), ("python", "3.10.12", "warn"), ("keras", None, "fail"),
+])
+def test_versions_against_the_tested_matrix(name, version, status):
+    finding = environment.check_version(name, version)
+    assert finding.status == status
+    if status != "pass":
+        assert "tasks.py lab" in finding.fix
+
+
+def test_platform_detection():
+    assert environment.platform_name({}, {"google.colab": object()}) == "colab"
+    assert environment.platform_name({"BINDER_SERVICE_HOST": "x"}, {}) == "binder"
+    assert environment.platform_name({"CI": "true"}, {}) == "ci"
+    assert environment.platform_name({"CI": "false"}, {}) == "local"
+    assert set(environment.PLATFORM_ADVICE) == {"colab", "binder", "ci", "local"}
+
+
+@pytest.mark.parametrize("cc, fp16, bf16", [
+    ((6, 1), "info", "info"), ((7, 0), "pass", "info"), ((7, 5), "pass", "info"), ((8, 0), "pass", "pass"),
+    ((12, 0), "pass", "pass"),
+])
+def test_sixteen_bit_findings_follow_compute_capability(cc, fp16, bf16):
+    gpus = [{"name": "GPU", "compute_capability": cc}]
+    assert environment.float16_finding(gpus).status == fp16
+    assert environment.bfloat16_finding(gpus, set()).status == bf16
+
+
+def test_bfloat16_on_cpus():
+    assert environment.bfloat16_finding([], {"amx_bf16", "avx512_bf16"}).status == "pass"
+    assert "AVX512-BF16" in environment.bfloat16_finding([], {"avx512_bf16"}).detail
+    assert environment.bfloat16_finding([], set()).fix
+
+
+def test_table_and_verdict():
+    findings = [Finding("a", "pass", "ok"), Finding("b", "warn", "old", "upgrade")]
+    table = environment.findings_table(findings)
+    assert "WARN  b  old" in table and "-> upgrade" in table
+    assert environment.verdict(findings).startswith("READY, with 1 warning")
+    assert environment.verdict(findings + [Finding("c", "fail", "x", "fix")]).startswith("NOT READY: fix c")
+    assert environment.verdict(findings[:1]) == "READY: every check passed."
+
+
+def test_machine_queries_answer():
+    assert environment.cpu_cores() >= 1 and environment.ram_gb() > 0.5
+    assert "CPU:" in environment.device_summary()
+
+
+# --- exercises -------------------------------------------------------------------------------
+
+
+def test_reference_answers_pass():
+    assert exercises.check("00.1", 3289.6, quiet=True)
+
+    def fast_16bit(cc):
+        return ({"float16"} if cc >= (7, 0) else set()) | ({"bfloat16"} if cc >= (8, 0) else set())
+
+    assert exercises.check("00.2", fast_16bit, quiet=True)
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (32896.0, "multiply by W"), (32389.6, "misprint"), (3290.0, "whole number"), ([1.0, 2.0], "one number"),
+    (3288.0, "16-bit"), (1000.0, "not X . W"),
+])
+def test_common_mistakes_get_hints(answer, hint):
+    verdict = exercises.check("00.1", answer, quiet=True)
+    assert not verdict and hint in verdict.message
+
+
+def test_string_comparison_mistake_is_recognised():
+    def by_text(cc):
+        text = f"{cc[0]}.{cc[1]}"
+        return ({"float16"} if text >= "7.0" else set()) | ({"bfloat16"} if text >= "8.0" else set())
+
+    verdict = exercises.check("00.2", by_text, quiet=True)
+    assert not verdict and "not strings" in verdict.message
+
+
+def test_off_by_one_and_wrong_type_hints():
+    verdict = exercises.check("00.2", lambda cc: {"float16"} if cc > (7, 0) else set(), quiet=True)
+    assert ">=" in verdict.message
+    verdict = exercises.check("00.2", lambda cc: ["float16"], quiet=True)
+    assert "return a set" in verdict.message
+    assert "function itself" in exercises.check("00.2", {"float16"}, quiet=True).message
+
+
+def test_a_raising_answer_never_escapes_as_a_traceback(capsys):
+    def broken(cc):
+        raise KeyError("oops")
+
+    verdict = exercises.check("00.2", broken)
+    assert not verdict and "raised KeyError" in verdict.message
+    assert "Not yet" in capsys.readouterr().out
+
+
+def test_stub_and_unknown_ids():
+    assert "no answer yet" in exercises.check("00.1", None, quiet=True).message
+    assert "no checker" in exercises.check("42.1", 1, quiet=True).message
+    assert "no checker" in exercises.check("zero", 1, quiet=True).message
+    with pytest.raises(ValueError):
+        exercises.exercise("1")
+
+
+# --- timing ----------------------------------------------------------------------------------
+
+
+def test_benchmark_counts_warmups_and_repeats():
+    calls = []
+    result = timing.benchmark(lambda: calls.append(1), label="noop", warmup=2, repeats=4, items=10)
+    assert len(calls) == 6 and len(result.times_s) == 4 and result.peak_rss_mb > 0
+    assert result.throughput == pytest.approx(10 / result.median_s)
+
+
+def test_same_process_ratio_is_measured():
+    slow = timing.benchmark(lambda: time.sleep(0.02), label="slow", repeats=3)
+    fast = timing.benchmark(lambda: time.sleep(0.002), label="fast", repeats=3)
+    assert slow.median_s / fast.median_s > 3  # the real ratio is about 10
+    table = timing.table([slow, fast], baseline="slow")
+    assert "| fast |" in table and "3 timed repeats" in table
+
+
+def test_benchmark_syncs_tensor_like_results():
+    class Lazy:
+        synced = 0
+
+        def numpy(self):
+            Lazy.synced += 1
+            return np.zeros(1)
+
+    timing.benchmark(Lazy, label="lazy", warmup=1, repeats=2)
+    assert Lazy.synced == 3
+
+
+def test_bad_timing_arguments():
+    with pytest.raises(ValueError):
+        timing.benchmark(lambda: None, label="x", repeats=0)
+    with pytest.raises(ValueError, match="no timing labelled"):
+        timing.table([timing.benchmark(lambda: None, label="x", repeats=1)], baseline="y")
+
+
+# --- plots -----------------------------------------------------------------------------------
+
+
+def test_figures_are_saved_to_the_figure_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("TUTORIAL_FIGURE_DIR", str(tmp_path))
+    history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.8]}
+    fig = plots.training_curves(history, ("loss", "accuracy"), name="curves")
+    assert [line.get_label() for line in fig.axes[0].lines] == ["train loss", "validation loss"]
+    plots.image_grid(np.zeros((5, 8, 8)), [0, 1, 2, 3, 4], class_names=list("abcde"), name="grid")
+    plots.comparison_bars(["a", "b"], [1, 2], unit="s", title="t", name="bars")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bars.png", "curves.png", "grid.png"]
+    assert (tmp_path / "grid.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_plot_helpers_reject_bad_input():
+    with pytest.raises(ValueError, match="not in the history"):
+        plots.training_curves({"loss": [1]}, ("accuracy",))
+    with pytest.raises(ValueError, match="one value per label"):
+        plots.comparison_bars(["a"], [1, 2], unit="s", title="t")
+    with pytest.raises(ValueError, match="file name"):
+        plots.save(None, "../escape")

@@ -1,0 +1,33 @@
+"""The run report on the real notebook 00: what an instructor's preflight produces."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from utils import paths
+
+EXPECTED = {"checks_passed", "checks_warned", "checks_failed", "cpu_cores", "ram_gb", "gpu_count", "matmul_gflops",
+            "xla_ok", "datasets_available"}
+
+
+def test_run_report_for_notebook_00(tmp_path):
+    out = tmp_path / "run"
+    result = subprocess.run([sys.executable, "-m", "utils.run_notebooks", "00", "--profile", "smoke", "--out", str(out)],
+                            capture_output=True, text=True, timeout=600, cwd=paths.ROOT)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    report = json.loads((out / "report.json").read_text())
+    assert set(report) == {"profile", "python", "tensorflow", "keras", "device", "notebooks"}
+    entry = report["notebooks"]["00_environment_check"]
+    assert {"status", "wall_s", "peak_rss_mb", "metrics", "error"} <= set(entry)
+    assert entry["status"] == "ok" and entry["error"] is None
+    assert set(entry["metrics"]) == EXPECTED
+    m = entry["metrics"]
+    assert m["checks_failed"] == 0, "the machine running the tests must pass notebook 00's checks"
+    assert m["xla_ok"] == 1 and m["matmul_gflops"] > 0 and m["cpu_cores"] >= 1
+    assert entry["peak_rss_mb"] > 300  # TensorFlow alone takes ~500 MB: this is the kernel's memory
+    if os.environ.get("TUTORIAL_DATA_DIR"):
+        assert m["datasets_available"] == 4
+    assert "| 00_environment_check | ok |" in (out / "report.md").read_text()

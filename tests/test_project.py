@@ -1,0 +1,118 @@
+"""The project's front door: README commands, CI script, Binder configuration, tasks.py, utils hygiene."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tools import nbtools
+
+ROOT = nbtools.ROOT
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def readme_commands() -> list[str]:
+    block = re.search(r"<!-- commands:begin -->\s*```(?:bash|sh)?\n(.*?)```", README, re.S)
+    assert block, "README lacks the commands block"
+    return [ln for ln in block.group(1).splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def test_readme_gives_exactly_two_commands():
+    assert readme_commands() == ["python3 tasks.py lab", "python3 tasks.py test"]
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python3 tasks.py test" in ci or "tasks.py test" in ci
+    assert "TUTORIAL_DATA_DIR" in ci and "set -euo pipefail" in ci and "|| true" not in ci
+
+
+def _pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line and not line.startswith("-"):
+            name = re.split(r"[<>=;\[ ]", line, maxsplit=1)[0].lower().replace("_", "-")
+            pins.setdefault(name, line.split(";")[0].strip())
+    return pins
+
+
+def test_binder_pins_match_requirements_with_the_cpu_build():
+    local, binder = _pins(ROOT / "requirements.txt"), _pins(ROOT / "binder" / "requirements.txt")
+    assert binder.pop("tensorflow-cpu") == local.pop("tensorflow-cpu")
+    local.pop("tensorflow")
+    assert binder == local
+    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+
+
+def test_requirements_declare_what_tf_221_no_longer_pulls_in():
+    local = _pins(ROOT / "requirements.txt")
+    assert "tensorboard" in local and "importlib-resources" in local and local["keras"].startswith("keras==3.15")
+
+
+@pytest.mark.skipif(shutil.which("jupyter-repo2docker") is None and not (Path(sys.executable).parent / "jupyter-repo2docker").exists(),
+                    reason="jupyter-repo2docker is in requirements-dev.txt")
+def test_repo2docker_accepts_the_binder_folder():
+    exe = shutil.which("jupyter-repo2docker") or str(Path(sys.executable).parent / "jupyter-repo2docker")
+    result = subprocess.run([exe, "--no-build", "--debug", str(ROOT)], capture_output=True, text=True, timeout=300)
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out[-3000:]
+    assert "python=3.11" in out and 'pip install --no-cache-dir -r "binder/requirements.txt"' in out
+
+
+def test_utils_modules_have_no_import_time_side_effects():
+    before = dict(os.environ)
+    code = ("import os, sys, json; before = dict(os.environ); import random; state = random.getstate();"
+            "import utils, utils.data, utils.environment, utils.exercises, utils.paths, utils.plots, utils.profiles,"
+            " utils.report, utils.run_notebooks, utils.timing;"
+            "assert dict(os.environ) == before and random.getstate() == state;"
+            "heavy = [m for m in ('tensorflow', 'keras', 'matplotlib', 'papermill') if m in sys.modules];"
+            "print(json.dumps(heavy))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]", f"importing utils pulled in {result.stdout}"
+    assert dict(os.environ) == before
+
+
+def test_every_public_helper_names_its_notebook():
+    for path in sorted((ROOT / "utils").glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        doc = ast.get_docstring(ast.parse(path.read_text()))
+        assert doc and re.search(r"notebook \d\d", doc), f"{path.name}: the module docstring names its notebook"
+
+
+def test_tasks_help_and_unknown_command():
+    ok = subprocess.run([sys.executable, "tasks.py", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert ok.returncode == 0 and "python3 tasks.py lab" in ok.stdout
+    bad = subprocess.run([sys.executable, "tasks.py", "deploy"], capture_output=True, text=True, cwd=ROOT)
+    assert bad.returncode == 2 and "unknown command" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_tasks_swaps_in_the_cuda_build_only_for_nvidia_gpus():
+    sys.path.insert(0, str(ROOT))
+    import tasks
+
+    def tf_lines(text):
+        return [line.split(";")[0].strip() for line in text.splitlines() if line.startswith("tensorflow")
+                and not line.startswith("tensorflow-datasets")]
+
+    cpu = tf_lines(tasks.requirement_lines(ROOT / "requirements.txt", gpu=False))
+    gpu = tf_lines(tasks.requirement_lines(ROOT / "requirements.txt", gpu=True))
+    assert cpu == ["tensorflow-cpu==2.21.*", "tensorflow==2.21.*"]
+    assert gpu == ["tensorflow[and-cuda]==2.21.*", "tensorflow==2.21.*"]
+
+
+def test_sync_is_idempotent_on_a_copy(tmp_path):
+    nb = next(iter(nbtools.notebook_paths()))
+    text = nb.read_text()
+    dirty = text.replace('"outputs": []', '"outputs": [{"name": "stdout", "output_type": "stream", "text": "x"}]', 1)
+    cleaned = nbtools.canonical(nbtools.clean(__import__("json").loads(dirty), nb))
+    assert cleaned == text

@@ -1,0 +1,1 @@
+"""Maintainer tools (standard library only): notebook cleaning, badges, the README table."""

@@ -1,0 +1,546 @@
+"""Datasets: real public data, verified, cached, and usable offline (introduced in notebook 00).
+
+Where a dataset is looked for, in order:
+
+1. **The mirror** ``$TUTORIAL_DATA_DIR`` (a workshop USB stick, a shared folder, CI's copy), laid out
+   as ``<dataset>/<file>``: ``mnist/train-images-idx3-ubyte.gz``,
+   ``cats_and_dogs_filtered/train/cats/cat.0.jpg``...
+2. **The cache** ``data/datasets/`` (or ``$TUTORIAL_CACHE_DIR``), same layout.
+3. **The canonical public download** (the URLs Keras, TFDS and the TensorFlow tutorials use), with a
+   short timeout; the file is checked against its SHA-256 before it is put in the cache.
+
+Every file is checked against its published SHA-256 each time it is used. A file that fails the
+check raises :class:`ChecksumError` and is left exactly where it is: this module never deletes or
+overwrites a file someone placed there (``keras.utils.get_file`` does delete a cached file that fails
+its hash when it cannot download a new one).
+
+Command line, for workshops::
+
+    python -m utils.data prefetch [--to DIR] [NAME ...]   # download what the notebooks need
+    python -m utils.data verify [NAME ...]                # check every copy; exit 1 if any is bad
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from utils import paths
+
+MIRROR_ENV = "TUTORIAL_DATA_DIR"
+TIMEOUT_S = 5.0  # per network operation (connect, each read)
+DEADLINE_S = 8.0  # an unreachable source fails within this, so an offline learner waits < 10 s
+
+
+class DataError(Exception):
+    """A dataset cannot be used; the message says what to do. Shown without a traceback."""
+
+    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
+        return [f"{type(self).__name__}: {self}"]
+
+
+class ChecksumError(DataError):
+    """A file exists but its contents are not the published ones (corrupt, truncated or different)."""
+
+
+class DownloadError(DataError):
+    """No copy anywhere and the download failed (offline, blocked, or timed out)."""
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """One file of a dataset: its path inside the dataset folder, SHA-256, size and sources."""
+
+    name: str
+    sha256: str
+    size: int
+    urls: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RemoteArchive:
+    """A dataset published as a zip whose members are checked after extraction (see ``tree_sha256``).
+
+    ``sha256`` is None where no checksum of the archive itself is published; the extracted files are
+    then checked against ``Dataset.tree_sha256``, computed from the canonical files.
+    """
+
+    urls: tuple[str, ...]
+    size: int
+    prefix: str  # the folder inside the zip that holds the dataset
+    members: tuple[str, ...]  # sub-folders of the prefix to extract (others are skipped)
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str  # folder name in the mirror and the cache
+    title: str
+    source: str  # where it comes from and its licence, in one line
+    files: tuple[RemoteFile, ...] = ()
+    archive: RemoteArchive | None = None
+    tree_sha256: str | None = None  # for archive datasets: digest of the extracted files
+    tree_count: int = 0
+    notebooks: tuple[str, ...] = field(default=())
+
+
+_KERAS = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+_CVDF = "https://storage.googleapis.com/cvdf-datasets/mnist/"
+
+DATASETS: dict[str, Dataset] = {
+    d.name: d
+    for d in (
+        Dataset(
+            name="mnist",
+            title="MNIST handwritten digits",
+            source="LeCun & Cortes, CC BY-SA 3.0; the IDX files TFDS downloads",
+            files=(
+                RemoteFile("train-images-idx3-ubyte.gz", "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609", 9912422, (_CVDF + "train-images-idx3-ubyte.gz",)),
+                RemoteFile("train-labels-idx1-ubyte.gz", "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c", 28881, (_CVDF + "train-labels-idx1-ubyte.gz",)),
+                RemoteFile("t10k-images-idx3-ubyte.gz", "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6", 1648877, (_CVDF + "t10k-images-idx3-ubyte.gz",)),
+                RemoteFile("t10k-labels-idx1-ubyte.gz", "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6", 4542, (_CVDF + "t10k-labels-idx1-ubyte.gz",)),
+            ),
+            notebooks=("03",),
+        ),
+        Dataset(
+            name="fashion-mnist",
+            title="Fashion-MNIST clothing images",
+            source="Zalando Research, MIT; the files keras.datasets.fashion_mnist downloads",
+            files=(
+                RemoteFile("train-images-idx3-ubyte.gz", "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84", 26421880, (_KERAS + "train-images-idx3-ubyte.gz",)),
+                RemoteFile("train-labels-idx1-ubyte.gz", "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845", 29515, (_KERAS + "train-labels-idx1-ubyte.gz",)),
+                RemoteFile("t10k-images-idx3-ubyte.gz", "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073", 4422102, (_KERAS + "t10k-images-idx3-ubyte.gz",)),
+                RemoteFile("t10k-labels-idx1-ubyte.gz", "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5", 5148, (_KERAS + "t10k-labels-idx1-ubyte.gz",)),
+            ),
+            notebooks=("02", "03", "08"),
+        ),
+        Dataset(
+            name="cats_and_dogs_filtered",
+            title="Cats vs dogs, filtered (2,000 train + 1,000 validation JPEGs)",
+            source="Kaggle Dogs vs. Cats subset from the TensorFlow transfer-learning tutorial",
+            archive=RemoteArchive(
+                urls=("https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip",),
+                size=68606236,
+                prefix="cats_and_dogs_filtered/",
+                members=("train/", "validation/"),
+            ),
+            tree_sha256="7ecc68776f753fca008de8ee9d57ff4ad6d0550ec8c964be4c5090b0b5fb57fd",
+            tree_count=3000,
+            notebooks=("04", "05"),
+        ),
+        Dataset(
+            name="tinyshakespeare",
+            title="Tiny Shakespeare (1.1 MB of plays, TF's text-generation corpus)",
+            source="public domain; TensorFlow's shakespeare.txt (same bytes as char-rnn's input.txt)",
+            files=(
+                RemoteFile(
+                    "input.txt",
+                    "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed",
+                    1115394,
+                    (
+                        "https://storage.googleapis.com/download.tensorflow.org/data/shakespeare.txt",
+                        "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt",
+                    ),
+                ),
+            ),
+            notebooks=("09",),
+        ),
+    )
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Where copies live
+
+
+def mirror_dir() -> Path | None:
+    """The mirror folder from ``$TUTORIAL_DATA_DIR``, or None when it is not set."""
+    value = os.environ.get(MIRROR_ENV, "").strip()
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_dir():
+        raise DataError(
+            f"{MIRROR_ENV} is set to {value!r}, which is not a folder. "
+            f"Point it at the folder that holds mnist/, fashion-mnist/... (a copy made by "
+            f"'python -m utils.data prefetch --to DIR'), or unset it to use data/datasets/."
+        )
+    return path
+
+
+def _dataset(name: str) -> Dataset:
+    if isinstance(name, Dataset):
+        return name
+    if name not in DATASETS:
+        raise DataError(f"Unknown dataset {name!r}. Known datasets: {', '.join(DATASETS)}.")
+    return DATASETS[name]
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def tree_sha256(root: Path) -> tuple[str, int]:
+    """Digest of every file under ``root``: SHA-256 over the sorted lines ``"<sha256>  <relpath>"``."""
+    files = sorted((p for p in root.rglob("*") if p.is_file()), key=lambda p: p.relative_to(root).as_posix())
+    h = hashlib.sha256()
+    for p in files:
+        h.update(f"{sha256_file(p)}  {p.relative_to(root).as_posix()}\n".encode())
+    return h.hexdigest(), len(files)
+
+
+_verified: dict[tuple, bool] = {}  # (path, size, mtime) already checked in this process
+
+
+def _check_file(path: Path, spec: RemoteFile, where: str) -> None:
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key in _verified:
+        return
+    if st.st_size != spec.size or sha256_file(path) != spec.sha256:
+        what = "truncated" if st.st_size < spec.size else "corrupt or a different file"
+        raise ChecksumError(
+            f"{path} ({where}) is {what}: {st.st_size:,} bytes, expected {spec.size:,} bytes "
+            f"with SHA-256 {spec.sha256}. It was left untouched. To fix: move it aside and run "
+            f"'python -m utils.data prefetch', or replace it with a good copy "
+            f"('python -m utils.data verify' checks every copy)."
+        )
+    _verified[key] = True
+
+
+def _check_tree(root: Path, ds: Dataset, where: str) -> None:
+    digest, count = tree_sha256(root)
+    if digest != ds.tree_sha256:
+        detail = f"{count:,} files, expected {ds.tree_count:,}" if count != ds.tree_count else "some files differ"
+        raise ChecksumError(
+            f"{root} ({where}) does not match the published {ds.name} files ({detail}). "
+            f"It was left untouched. To fix: move it aside and run "
+            f"'python -m utils.data prefetch {ds.name}', or replace it with a good copy."
+        )
+
+
+def _check(root: Path, ds: Dataset, where: str) -> None:
+    if ds.archive is not None:
+        _check_tree(root, ds, where)
+    for spec in ds.files:
+        _check_file(root / spec.name, spec, where)
+
+
+def _present(root: Path, ds: Dataset) -> bool:
+    """Is any part of the dataset there? (A partial copy counts, so that it is reported, not ignored.)"""
+    if ds.archive is not None:
+        return any((root / m).exists() for m in ds.archive.members)
+    return any((root / f.name).exists() for f in ds.files)
+
+
+def _complete(root: Path, ds: Dataset) -> bool:
+    if ds.archive is not None:
+        return all((root / m).is_dir() for m in ds.archive.members)
+    return all((root / f.name).is_file() for f in ds.files)
+
+
+@dataclass
+class Location:
+    """Where a dataset was found: ``status`` is mirror, cache, missing or corrupt."""
+
+    name: str
+    status: str
+    path: Path | None
+    detail: str = ""
+
+
+def locate(name: str, *, verify: bool = True) -> Location:
+    """Find a dataset without touching the network (the mirror first, then the cache)."""
+    ds = _dataset(name)
+    places = []
+    mirror = mirror_dir()
+    if mirror is not None:
+        places.append(("mirror", mirror / ds.name))
+    places.append(("cache", paths.cache_dir() / ds.name))
+    for where, root in places:
+        if not _present(root, ds):
+            continue
+        if not _complete(root, ds):
+            missing = [f.name for f in ds.files if not (root / f.name).is_file()]
+            if ds.archive is not None:
+                missing = [m for m in ds.archive.members if not (root / m).is_dir()]
+            return Location(ds.name, "corrupt", root, f"incomplete copy in the {where}: missing {', '.join(missing)}")
+        if verify:
+            try:
+                _check(root, ds, where)
+            except ChecksumError as e:
+                return Location(ds.name, "corrupt", root, str(e))
+        return Location(ds.name, where, root)
+    return Location(ds.name, "missing", None, "not in the mirror or the cache: a download is needed")
+
+
+# ---------------------------------------------------------------------------------------------
+# Downloading
+
+
+def _offline_help(ds: Dataset, target: Path) -> str:
+    return (
+        f"To fix: (a) connect to the internet and run the cell again; or (b) set {MIRROR_ENV} to a "
+        f"folder that holds {ds.name}/ (e.g. a workshop copy made with "
+        f"'python -m utils.data prefetch --to DIR'); or (c) copy {ds.name}/ into {target.parent}/."
+    )
+
+
+def _download(urls: tuple[str, ...], dest: Path, size: int, ds: Dataset, target: Path) -> None:
+    """Download the first URL that works to ``dest`` (a temporary file). Raises DownloadError."""
+    errors = []
+    start = time.monotonic()
+    for url in urls:
+        remaining = DEADLINE_S - (time.monotonic() - start)
+        if remaining <= 0.5 and errors:
+            break
+        try:
+            with urllib.request.urlopen(url, timeout=min(TIMEOUT_S, max(remaining, 0.5))) as response:
+                with open(dest, "wb") as out:
+                    done, last = 0, time.monotonic()
+                    for block in iter(lambda: response.read(1 << 20), b""):
+                        out.write(block)
+                        done += len(block)
+                        if sys.stderr.isatty() and time.monotonic() - last > 1:
+                            print(f"\r  {done / 1e6:6.1f} / {size / 1e6:.1f} MB", end="", file=sys.stderr)
+                            last = time.monotonic()
+            return
+        except (urllib.error.URLError, OSError, TimeoutError) as e:
+            reason = getattr(e, "reason", e)
+            errors.append(f"{url}: {reason}")
+    raise DownloadError(
+        f"Could not download {ds.title} ({'; '.join(errors)}). "
+        f"This machine looks offline, or the site is blocked. " + _offline_help(ds, target)
+    )
+
+
+def _fetch_files(ds: Dataset, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for spec in ds.files:
+        final = target / spec.name
+        if final.exists():
+            _check_file(final, spec, "cache")
+            continue
+        fd, tmp = tempfile.mkstemp(prefix=f".{spec.name}.", suffix=".part", dir=target)
+        os.close(fd)
+        tmp = Path(tmp)
+        try:
+            print(f"Downloading {ds.name}/{spec.name} ({spec.size / 1e6:.1f} MB)...", file=sys.stderr)
+            _download(spec.urls, tmp, spec.size, ds, target)
+            _check_file(tmp, spec, "download")
+            os.replace(tmp, final)
+        except ChecksumError as e:
+            raise ChecksumError(
+                f"The download of {ds.name}/{spec.name} did not match its published SHA-256 "
+                f"(a proxy, a captive portal or a changed file?). Nothing was saved. Details: {e}"
+            ) from None
+        finally:
+            tmp.unlink(missing_ok=True)  # our own temporary file, never a user's
+
+
+def _safe_member(name: str, prefix: str) -> str | None:
+    """The member's path below ``prefix``, or None to skip it; refuses paths that escape."""
+    if not name.startswith(prefix) or name.endswith("/"):
+        return None
+    rel = PurePosixPath(name[len(prefix):])
+    if rel.is_absolute() or ".." in rel.parts:
+        raise DataError(f"Refusing to extract {name!r}: it would be written outside the dataset folder.")
+    return rel.as_posix()
+
+
+def _fetch_archive(ds: Dataset, target: Path) -> None:
+    arc = ds.archive
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{ds.name}.", suffix=".part", dir=target.parent))
+    try:
+        zpath = work / "download.zip"
+        print(f"Downloading {ds.name} ({arc.size / 1e6:.1f} MB)...", file=sys.stderr)
+        _download(arc.urls, zpath, arc.size, ds, target)
+        if arc.sha256 is not None and sha256_file(zpath) != arc.sha256:
+            raise ChecksumError(f"The download of {ds.name} did not match its published SHA-256. Nothing was saved.")
+        out = work / ds.name
+        try:
+            with zipfile.ZipFile(zpath) as z:
+                for info in z.infolist():
+                    rel = _safe_member(info.filename, arc.prefix)
+                    if rel is None or not any(rel.startswith(m) for m in arc.members):
+                        continue
+                    dest = out / rel
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    with z.open(info) as src, open(dest, "wb") as dst:
+                        shutil.copyfileobj(src, dst)
+        except zipfile.BadZipFile:
+            raise ChecksumError(f"The download of {ds.name} is not a valid zip (truncated?). Nothing was saved.") from None
+        try:
+            _check_tree(out, ds, "download")
+        except ChecksumError as e:
+            raise ChecksumError(f"The files extracted from the {ds.name} download are not the published ones. Nothing was saved. {e}") from None
+        if target.exists():  # an empty or partial folder: never replace what someone put there
+            raise DataError(f"{target} exists but is incomplete; it was left untouched. Move it aside and try again.")
+        os.replace(out, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # our own temporary folder only
+
+
+def fetch(name: str) -> Path:
+    """Return the folder that holds a verified copy of dataset ``name``, downloading it if needed.
+
+    Raises :class:`ChecksumError` for a bad copy and :class:`DownloadError` when offline.
+    """
+    ds = _dataset(name)
+    found = locate(ds.name)
+    if found.status in ("mirror", "cache"):
+        return found.path
+    if found.status == "corrupt":
+        raise ChecksumError(found.detail)
+    target = paths.cache_dir() / ds.name
+    if ds.archive is not None:
+        _fetch_archive(ds, target)
+    else:
+        _fetch_files(ds, target)
+    _check(target, ds, "cache")
+    return target
+
+
+# ---------------------------------------------------------------------------------------------
+# Loaders
+
+
+def _read_idx(path: Path, offset: int, shape: tuple[int, ...]):
+    import numpy as np
+
+    with gzip.open(path, "rb") as f:
+        raw = f.read()
+    return np.frombuffer(raw, dtype=np.uint8, offset=offset).reshape(shape)
+
+
+def _load_idx_dataset(name: str):
+    root = fetch(name)
+    x_train = _read_idx(root / "train-images-idx3-ubyte.gz", 16, (-1, 28, 28))
+    y_train = _read_idx(root / "train-labels-idx1-ubyte.gz", 8, (-1,))
+    x_test = _read_idx(root / "t10k-images-idx3-ubyte.gz", 16, (-1, 28, 28))
+    y_test = _read_idx(root / "t10k-labels-idx1-ubyte.gz", 8, (-1,))
+    return (x_train, y_train), (x_test, y_test)
+
+
+def load_mnist():
+    """MNIST as ``(x_train, y_train), (x_test, y_test)`` uint8 arrays, like ``keras.datasets.mnist``."""
+    return _load_idx_dataset("mnist")
+
+
+def load_fashion_mnist():
+    """Fashion-MNIST as ``(x_train, y_train), (x_test, y_test)``, like ``keras.datasets.fashion_mnist``."""
+    return _load_idx_dataset("fashion-mnist")
+
+
+FASHION_MNIST_CLASSES = (
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+)
+
+
+def cats_and_dogs_dir() -> Path:
+    """The folder holding ``train/{cats,dogs}`` and ``validation/{cats,dogs}``."""
+    return fetch("cats_and_dogs_filtered")
+
+
+def tiny_shakespeare() -> str:
+    """The Tiny Shakespeare corpus as one string."""
+    return (fetch("tinyshakespeare") / "input.txt").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+
+
+def _copy_from_mirror(name: str) -> Path:
+    """For ``prefetch --to``: copy a verified mirror copy into the cache folder, else download."""
+    ds = _dataset(name)
+    mirror = mirror_dir()
+    target = paths.cache_dir() / ds.name
+    if mirror is None or not _complete(mirror / ds.name, ds) or _present(target, ds):
+        return fetch(name)
+    _check(mirror / ds.name, ds, "mirror")
+    work = Path(tempfile.mkdtemp(prefix=f".{ds.name}.", suffix=".part", dir=target.parent))
+    try:
+        if ds.archive is not None:
+            for m in ds.archive.members:
+                shutil.copytree(mirror / ds.name / m, work / ds.name / m)
+        else:
+            (work / ds.name).mkdir()
+            for spec in ds.files:
+                shutil.copy2(mirror / ds.name / spec.name, work / ds.name / spec.name)
+        _check(work / ds.name, ds, "copy")
+        os.replace(work / ds.name, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def _names(args_names: list[str]) -> list[str]:
+    for n in args_names:
+        _dataset(n)
+    return args_names or list(DATASETS)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m utils.data", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("prefetch", help="download every dataset the notebooks need (or the named ones)")
+    p.add_argument("names", nargs="*", metavar="NAME", help=f"any of: {', '.join(DATASETS)}")
+    p.add_argument("--to", metavar="DIR", help="put the copies here (a workshop mirror) instead of data/datasets")
+    v = sub.add_parser("verify", help="check every copy (mirror and cache) against its SHA-256")
+    v.add_argument("names", nargs="*", metavar="NAME", help=f"any of: {', '.join(DATASETS)}")
+    args = parser.parse_args(argv)
+    try:
+        names = _names(args.names)
+        if args.command == "prefetch":
+            if args.to:
+                os.environ["TUTORIAL_CACHE_DIR"] = str(Path(args.to).expanduser().resolve())
+                paths.cache_dir().mkdir(parents=True, exist_ok=True)
+            failed = 0
+            for n in names:
+                try:
+                    where = _copy_from_mirror(n) if args.to else fetch(n)
+                    print(f"ok       {n:24s} {where}")
+                except DataError as e:
+                    failed += 1
+                    print(f"FAILED   {n:24s} {e}")
+            if args.to and not failed:
+                print(f"\nLearners can now use this copy with: export {MIRROR_ENV}={os.environ['TUTORIAL_CACHE_DIR']}")
+            return 1 if failed else 0
+        bad = 0
+        for n in names:
+            loc = locate(n)
+            if loc.status in ("mirror", "cache"):
+                print(f"ok       {n:24s} {loc.status}: {loc.path}")
+            else:
+                bad += 1
+                label = "MISSING" if loc.status == "missing" else "CORRUPT"
+                print(f"{label:8s} {n:24s} {loc.detail}")
+        if bad:
+            print(f"\n{bad} dataset(s) not ready. Run 'python -m utils.data prefetch' with a network, "
+                  f"or set {MIRROR_ENV} to a folder holding a copy.")
+        return 1 if bad else 0
+    except DataError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""What this machine is and whether it matches what the notebooks were tested on (notebook 00).
+
+TensorFlow is imported only inside the functions that need it, so importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import platform as _platform
+import sys
+from dataclasses import dataclass
+
+# The tested matrix: local and Binder installs pin TF 2.21 / Keras 3.15; Colab runs TF 2.20 / Keras 3.13.
+TESTED = {
+    "python": ((3, 11), (3, 13)),
+    "tensorflow": ((2, 20), (2, 21)),
+    "keras": ((3, 13), (3, 15)),
+}
+FIX_INSTALL = "run 'python3 tasks.py lab' (it creates .venv with requirements.txt), or 'pip install -r requirements.txt' in a fresh virtual environment"
+
+
+@dataclass
+class Finding:
+    """One line of a pass/warn/fail table: ``status`` is pass, warn, fail or info."""
+
+    check: str
+    status: str
+    detail: str
+    fix: str = ""
+
+
+def _major_minor(version: str) -> tuple[int, int]:
+    parts = version.split(".")
+    try:
+        return int(parts[0]), int("".join(ch for ch in parts[1] if ch.isdigit()) or 0)
+    except (IndexError, ValueError):
+        return (0, 0)
+
+
+def installed_version(package: str) -> str | None:
+    """The installed version of a distribution, without importing it (None when absent)."""
+    for dist in {"tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos")}.get(package, (package,)):
+        try:
+            return importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def check_version(name: str, version: str | None) -> Finding:
+    """Compare one version with the tested matrix; a warning carries the fix."""
+    low, high = TESTED[name]
+    span = f"{low[0]}.{low[1]}-{high[0]}.{high[1]}"
+    if version is None:
+        return Finding(name, "fail", "not installed", FIX_INSTALL)
+    if low <= _major_minor(version) <= high:
+        return Finding(name, "pass", f"{version} (tested: {span})")
+    return Finding(name, "warn", f"{version} is outside the tested {span}", FIX_INSTALL)
+
+
+def check_versions() -> list[Finding]:
+    """Python, TensorFlow and Keras against the tested matrix."""
+    python = ".".join(map(str, sys.version_info[:3]))
+    return [
+        check_version("python", python),
+        check_version("tensorflow", installed_version("tensorflow")),
+        check_version("keras", installed_version("keras")),
+    ]
+
+
+def platform_name(environ=None, modules=None) -> str:
+    """Where the notebook runs: ``colab``, ``binder``, ``ci`` or ``local``."""
+    environ = os.environ if environ is None else environ
+    modules = sys.modules if modules is None else modules
+    if "google.colab" in modules or "COLAB_RELEASE_TAG" in environ:
+        return "colab"
+    if "BINDER_SERVICE_HOST" in environ or "BINDER_LAUNCH_HOST" in environ or "BINDER_REPO_URL" in environ:
+        return "binder"
+    if environ.get("CI", "").lower() in ("1", "true", "yes"):
+        return "ci"
+    return "local"
+
+
+PLATFORM_ADVICE = {
+    "colab": "Colab: pick a GPU with Runtime > Change runtime type for notebooks 06-07; files vanish when the session ends.",
+    "binder": "Binder: 1-2 GB of RAM and 1 CPU, culled after 10 idle minutes; download anything you want to keep.",
+    "ci": "CI: the smoke profile runs every notebook on small real-data subsets.",
+    "local": "Local: everything runs on CPU; a GPU is used automatically when TensorFlow sees one.",
+}
+
+
+def cpu_cores() -> int:
+    """CPU cores this process may use (respects affinity and container limits where Python sees them)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def cpu_model_and_flags() -> tuple[str, set[str]]:
+    """The CPU's model name and feature flags (flags are read on Linux only)."""
+    model, flags = _platform.processor() or _platform.machine(), set()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name" and value.strip():
+                    model = value.strip()
+                elif key.strip() == "flags":
+                    flags = set(value.split())
+                    break  # the first core's flags describe them all
+    except OSError:
+        pass
+    return model, flags
+
+
+def ram_gb() -> float:
+    """Total physical memory in GB."""
+    import psutil
+
+    return psutil.virtual_memory().total / 1e9
+
+
+def gpus() -> list[dict]:
+    """The GPUs TensorFlow sees: ``[{"name", "compute_capability": (major, minor) or None}]``."""
+    import tensorflow as tf
+
+    found = []
+    for device in tf.config.list_physical_devices("GPU"):
+        details = tf.config.experimental.get_device_details(device)
+        found.append({"name": details.get("device_name", device.name),
+                      "compute_capability": details.get("compute_capability")})
+    return found
+
+
+def float16_finding(gpu_list: list[dict]) -> Finding:
+    """float16 speeds training up on GPUs with Tensor Cores: compute capability 7.0 or newer."""
+    fast = [g for g in gpu_list if g.get("compute_capability") and tuple(g["compute_capability"]) >= (7, 0)]
+    if fast:
+        return Finding("float16 speed-up", "pass", f"Tensor Cores on {fast[0]['name']} (cc {fast[0]['compute_capability'][0]}.{fast[0]['compute_capability'][1]})")
+    return Finding("float16 speed-up", "info", "no GPU with compute capability >= 7.0: mixed_float16 will run, but slower than float32 on a CPU",
+                   "for notebook 06's speed-ups, use a Colab GPU runtime (T4 = cc 7.5)")
+
+
+def bfloat16_finding(gpu_list: list[dict], cpu_flags: set[str]) -> Finding:
+    """bfloat16 pays on GPUs of compute capability 8.0+ and on CPUs with AMX (AVX512-BF16 helps less)."""
+    fast = [g for g in gpu_list if g.get("compute_capability") and tuple(g["compute_capability"]) >= (8, 0)]
+    if fast:
+        return Finding("bfloat16 speed-up", "pass", f"{fast[0]['name']} has bfloat16 Tensor Cores")
+    if "amx_bf16" in cpu_flags:
+        return Finding("bfloat16 speed-up", "pass", "CPU has AMX-BF16 matrix units")
+    if "avx512_bf16" in cpu_flags:
+        return Finding("bfloat16 speed-up", "info", "CPU has AVX512-BF16 (bfloat16 math runs, usually no faster than float32 without AMX)")
+    return Finding("bfloat16 speed-up", "info", "no bfloat16 hardware: mixed_bfloat16 runs, but emulated and slower",
+                   "for bfloat16 speed-ups, use an Ampere-or-newer GPU (cc >= 8.0) or a TPU")
+
+
+def seed_everything(seed: int = 42) -> None:
+    """Seed Python, NumPy and TensorFlow at once (``keras.utils.set_random_seed``)."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+
+
+def device_summary() -> str:
+    """One line describing the compute device, without importing TensorFlow (for the run report)."""
+    import shutil
+    import subprocess
+
+    model, _ = cpu_model_and_flags()
+    text = f"CPU: {model}, {cpu_cores()} cores"
+    if shutil.which("nvidia-smi"):
+        try:
+            out = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
+                                 capture_output=True, text=True, timeout=10).stdout.strip()
+            if out:
+                return f"{text}; GPU: {', '.join(out.splitlines())}"
+        except (OSError, subprocess.SubprocessError):
+            pass
+    return f"{text}; no GPU"
+
+
+_ICONS = {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "info": "info"}
+
+
+def findings_table(findings: list[Finding]) -> str:
+    """A plain-text pass/warn/fail table; each warning or failure shows its fix on the next line."""
+    width = max(len(f.check) for f in findings)
+    lines = []
+    for f in findings:
+        lines.append(f"{_ICONS[f.status]:4s}  {f.check:<{width}s}  {f.detail}")
+        if f.fix and f.status in ("warn", "fail", "info"):
+            lines.append(f"{'':4s}  {'':<{width}s}  -> {f.fix}")
+    return "\n".join(lines)
+
+
+def verdict(findings: list[Finding]) -> str:
+    """One line: ready, ready with warnings, or not ready."""
+    fails = [f.check for f in findings if f.status == "fail"]
+    warns = [f.check for f in findings if f.status == "warn"]
+    if fails:
+        return f"NOT READY: fix {', '.join(fails)} (see the table above)."
+    if warns:
+        return f"READY, with {len(warns)} warning(s): {', '.join(warns)}."
+    return "READY: every check passed."

@@ -1,0 +1,90 @@
+"""Self-checking exercises (introduced in notebook 00).
+
+Each exercise in a notebook has the same four cells, found by their cell tags:
+
+* ``exercise`` (Markdown): the numbered prompt.
+* ``answer`` (code): where the learner writes; it starts as a stub.
+* ``check`` (code): ``exercises.check("00.1", answer)`` prints a friendly verdict.
+* ``solution`` (code, collapsed): the reference solution, ending in
+  ``assert exercises.check("00.1", answer)`` so CI proves every reference solution passes.
+
+Checkers live in ``utils/checks/nbNN.py``, registered with ``@exercise("NN.K")``. A checker raises
+:class:`Hint` for a mistake it recognises (the message is the hint) or ``AssertionError`` for any
+other wrong answer. ``check`` never lets an exception reach the learner as a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from dataclasses import dataclass
+from collections.abc import Callable
+
+_CHECKERS: dict[str, Callable] = {}
+_ID = re.compile(r"^(\d\d)\.(\d+)$")
+
+
+class Hint(Exception):
+    """Raised by a checker for a recognised mistake; its message tells the learner what to look at."""
+
+
+@dataclass
+class Verdict:
+    exercise: str
+    passed: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __str__(self) -> str:
+        mark = "Correct" if self.passed else "Not yet"
+        return f"Exercise {self.exercise} - {mark}: {self.message}"
+
+
+def exercise(exercise_id: str):
+    """Register a checker: ``@exercise("00.1") def _(answer): ...``."""
+    if not _ID.match(exercise_id):
+        raise ValueError(f"exercise id {exercise_id!r} must look like '00.1' (notebook number, exercise number).")
+
+    def register(fn):
+        _CHECKERS[exercise_id] = fn
+        return fn
+
+    return register
+
+
+def _checker(exercise_id: str) -> Callable | None:
+    match = _ID.match(exercise_id) if isinstance(exercise_id, str) else None
+    if not match:
+        return None
+    try:
+        importlib.import_module(f"utils.checks.nb{match.group(1)}")
+    except ModuleNotFoundError:
+        return None
+    return _CHECKERS.get(exercise_id)
+
+
+def check(exercise_id: str, answer, *, quiet: bool = False) -> Verdict:
+    """Check ``answer`` for exercise ``exercise_id``, print the verdict and return it."""
+    checker = _checker(exercise_id)
+    if checker is None:
+        verdict = Verdict(str(exercise_id), False,
+                          "there is no checker with this number; copy the id from the exercise's check cell.")
+    elif answer is None or answer is Ellipsis:
+        verdict = Verdict(exercise_id, False, "no answer yet: replace the stub (None or ...) in the answer cell.")
+    else:
+        try:
+            message = checker(answer)
+            verdict = Verdict(exercise_id, True, message or "well done.")
+        except Hint as h:
+            verdict = Verdict(exercise_id, False, f"{h} (Hint)")
+        except AssertionError as e:
+            verdict = Verdict(exercise_id, False, str(e) or "the answer is not right yet; re-read the prompt.")
+        except Exception as e:  # the learner's code raised inside the checker
+            verdict = Verdict(exercise_id, False,
+                              f"your answer raised {type(e).__name__}: {e}. Run it on its own to see where.")
+    if not quiet:
+        print(verdict, file=sys.stdout)
+    return verdict

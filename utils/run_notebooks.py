@@ -1,0 +1,188 @@
+"""The run report: execute notebooks headlessly and write what they measured (notebook 00).
+
+    python -m utils.run_notebooks [NOTEBOOK ...] --profile smoke|default --out DIR
+
+Runs each notebook (all of ``notebooks/`` by default) with papermill in a fresh kernel, under the
+given profile, and writes to DIR: the executed copies, ``report.md`` (a table for people) and
+``report.json`` (for tools). A failing notebook is reported, not hidden, and the exit code is 1.
+Instructors: run it with ``--profile default`` on the workshop machines before the day.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import threading
+import time
+from pathlib import Path
+
+from utils import environment, paths, report
+
+NOTEBOOK_DIR = paths.ROOT / "notebooks"
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory (VmHWM on Linux; current RSS elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    try:
+        import psutil
+
+        return psutil.Process(pid).memory_info().rss / 2**20
+    except Exception:
+        return 0.0
+
+
+class _KernelWatcher(threading.Thread):
+    """Polls this process's children (the kernel) for peak memory and prints a heartbeat."""
+
+    def __init__(self, label: str, heartbeat_s: float = 15.0):
+        super().__init__(daemon=True)
+        self.label, self.heartbeat_s = label, heartbeat_s
+        self.peak_mb = 0.0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        import psutil
+
+        me, start, last = psutil.Process(), time.monotonic(), time.monotonic()
+        while not self._done.wait(0.2):
+            try:
+                for child in me.children(recursive=True):
+                    self.peak_mb = max(self.peak_mb, _peak_rss_mb(child.pid))
+            except psutil.Error:
+                pass
+            if time.monotonic() - last >= self.heartbeat_s:
+                last = time.monotonic()
+                print(f"    ... {self.label} still running: {last - start:.0f} s, kernel peak {self.peak_mb:,.0f} MB",
+                      flush=True)
+
+    def stop(self) -> float:
+        self._done.set()
+        self.join()
+        return self.peak_mb
+
+
+def _resolve(names: list[str]) -> list[Path]:
+    if not names:
+        found = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+        if not found:
+            raise SystemExit(f"error: no notebooks in {NOTEBOOK_DIR}")
+        return found
+    result = []
+    for name in names:
+        path = Path(name)
+        candidates = [path, NOTEBOOK_DIR / path.name, NOTEBOOK_DIR / f"{name}.ipynb"]
+        candidates += sorted(NOTEBOOK_DIR.glob(f"{name}_*.ipynb")) if name.isdigit() else []
+        hit = next((c for c in candidates if c.is_file() and c.suffix == ".ipynb"), None)
+        if hit is None:
+            raise SystemExit(f"error: no notebook {name!r}; give a path, a stem such as 00_environment_check, or a number such as 00")
+        result.append(hit.resolve())
+    return result
+
+
+def _first_line(error: BaseException) -> str:
+    ename, evalue = getattr(error, "ename", None), getattr(error, "evalue", None)
+    text = f"{ename}: {evalue}" if ename else f"{type(error).__name__}: {error}"
+    return (text.strip().splitlines() or [type(error).__name__])[0][:300]
+
+
+def run_one(notebook: Path, out_dir: Path, profile: str, cell_timeout: int | None) -> dict:
+    import papermill
+
+    stem = notebook.stem
+    metrics_file = out_dir / "metrics" / f"{stem}.jsonl"
+    metrics_file.parent.mkdir(parents=True, exist_ok=True)
+    metrics_file.unlink(missing_ok=True)  # this run's own output from an earlier run
+    kernel_env = {"TUTORIAL_PROFILE": profile, report.ENV_VAR: str(metrics_file), "MPLBACKEND": "Agg",
+                  "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "1")}  # fewer C++ info lines
+    saved = {k: os.environ.get(k) for k in kernel_env}
+    os.environ.update(kernel_env)
+    watcher = _KernelWatcher(stem)
+    watcher.start()
+    start, error = time.perf_counter(), None
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(out_dir / notebook.name), cwd=str(notebook.parent), kernel_name="python3",
+            progress_bar=False, execution_timeout=cell_timeout,
+        )
+    except Exception as e:  # papermill's execution error, a dead kernel, a timeout...
+        error = e
+    finally:
+        wall = time.perf_counter() - start
+        peak = watcher.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    values, units = report.read(metrics_file)
+    return {
+        "status": "error" if error else "ok",
+        "wall_s": round(wall, 2),
+        "peak_rss_mb": round(peak, 1),
+        "metrics": values,
+        "units": units,
+        "error": _first_line(error) if error else None,
+    }
+
+
+def write_reports(out_dir: Path, result: dict) -> None:
+    (out_dir / "report.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    lines = [
+        f"# Run report ({result['profile']} profile)",
+        "",
+        f"Python {result['python']}, TensorFlow {result['tensorflow']}, Keras {result['keras']}; {result['device']}.",
+        "",
+        "| notebook | status | wall time | kernel peak RSS | measurements |",
+        "|---|---|---:|---:|---|",
+    ]
+    for stem, nb in result["notebooks"].items():
+        figures = ", ".join(f"{k} = {v:.4g}{(' ' + nb['units'].get(k, '')).rstrip()}" for k, v in nb["metrics"].items())
+        status = nb["status"] if nb["status"] == "ok" else f"**ERROR**: {nb['error']}"
+        lines.append(f"| {stem} | {status} | {nb['wall_s']:.1f} s | {nb['peak_rss_mb']:,.0f} MB | {figures or '-'} |")
+    (out_dir / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m utils.run_notebooks", description=__doc__.split("\n")[0])
+    parser.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="paths, stems or numbers (default: all)")
+    parser.add_argument("--profile", choices=("smoke", "default"), default="default")
+    parser.add_argument("--out", default="build/run", metavar="DIR", help="where to write the report (default: build/run)")
+    parser.add_argument("--cell-timeout", type=int, default=1800, metavar="S", help="fail a cell that runs longer (default 1800 s)")
+    args = parser.parse_args(argv)
+    notebooks = _resolve(args.notebooks)
+    out_dir = Path(args.out).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result = {
+        "profile": args.profile,
+        "python": platform.python_version(),
+        "tensorflow": environment.installed_version("tensorflow"),
+        "keras": environment.installed_version("keras"),
+        "device": environment.device_summary(),
+        "notebooks": {},
+    }
+    print(f"Running {len(notebooks)} notebook(s), {args.profile} profile -> {out_dir}", flush=True)
+    for i, nb in enumerate(notebooks, 1):
+        print(f"[{i}/{len(notebooks)}] {nb.stem} ...", flush=True)
+        entry = run_one(nb, out_dir, args.profile, args.cell_timeout)
+        result["notebooks"][nb.stem] = entry
+        write_reports(out_dir, result)  # after each notebook, so a long run can be read as it goes
+        print(f"[{i}/{len(notebooks)}] {nb.stem}: {entry['status']}, {entry['wall_s']:.1f} s, "
+              f"peak {entry['peak_rss_mb']:,.0f} MB, {len(entry['metrics'])} measurement(s)"
+              + (f"\n    {entry['error']}" if entry["error"] else ""), flush=True)
+    failed = [s for s, e in result["notebooks"].items() if e["status"] != "ok"]
+    print(f"\nReport: {out_dir / 'report.md'}\n" + (f"FAILED: {', '.join(failed)}" if failed else "All notebooks ran."))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

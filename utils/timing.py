@@ -1,0 +1,104 @@
+"""Honest timing: warm-up, repeats, median and spread, throughput, peak memory (notebook 00).
+
+Every speed claim in the notebooks is measured on the learner's own device with ``benchmark`` and
+shown with ``table``: ratios measured in the same process are the claims, absolute times context.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Timing:
+    """The result of one benchmark: seconds per call over ``repeats`` timed calls."""
+
+    label: str
+    times_s: list[float] = field(repr=False)
+    items: float | None = None  # work per call (images, examples, FLOPs...) for throughput
+    unit: str = "items"
+    peak_rss_mb: float = 0.0
+
+    @property
+    def median_s(self) -> float:
+        return statistics.median(self.times_s)
+
+    @property
+    def spread_pct(self) -> float:
+        """(slowest - fastest) / median, in percent: how much to trust the median."""
+        return 100 * (max(self.times_s) - min(self.times_s)) / self.median_s if self.median_s else 0.0
+
+    @property
+    def throughput(self) -> float | None:
+        return self.items / self.median_s if self.items and self.median_s else None
+
+
+def _rss_mb() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / 1e6
+
+
+def benchmark(fn, *, label: str, warmup: int = 1, repeats: int = 5, items: float | None = None,
+              unit: str = "items", sync=None) -> Timing:
+    """Time ``fn()``: ``warmup`` untimed calls (tracing, compilation, caches), then ``repeats`` timed.
+
+    ``sync(result)`` is called inside the timed region to wait for asynchronous work (e.g.
+    ``lambda t: t.numpy()`` for a GPU tensor); by default a result with ``.numpy()`` is synced that way.
+    Peak memory is the process's resident set size, sampled every 5 ms during the timed calls.
+    """
+    if repeats < 1 or warmup < 0:
+        raise ValueError("benchmark: repeats must be >= 1 and warmup >= 0.")
+    if sync is None:
+        def sync(result):
+            return result.numpy() if hasattr(result, "numpy") else result
+    for _ in range(warmup):
+        sync(fn())
+    peak = [_rss_mb()]
+    stop = threading.Event()
+
+    def sample():
+        while not stop.wait(0.005):
+            peak[0] = max(peak[0], _rss_mb())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    times = []
+    try:
+        for _ in range(repeats):
+            start = time.perf_counter()
+            sync(fn())
+            times.append(time.perf_counter() - start)
+    finally:
+        stop.set()
+        sampler.join()
+    peak[0] = max(peak[0], _rss_mb())
+    return Timing(label, times, items, unit, peak[0])
+
+
+def _fmt_time(seconds: float) -> str:
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds * 1e6:.1f} µs"
+
+
+def table(timings: list[Timing], baseline: str | None = None) -> str:
+    """A small Markdown table; ``speed-up`` is relative to the timing labelled ``baseline``
+    (the first one by default)."""
+    if not timings:
+        raise ValueError("table: no timings given.")
+    base = next((t for t in timings if t.label == baseline), timings[0])
+    if baseline is not None and base.label != baseline:
+        raise ValueError(f"table: no timing labelled {baseline!r}.")
+    rows = ["| what | median | spread | throughput | speed-up | peak RSS |", "|---|---:|---:|---:|---:|---:|"]
+    for t in timings:
+        thr = f"{t.throughput:,.1f} {t.unit}/s" if t.throughput else "-"
+        rows.append(f"| {t.label} | {_fmt_time(t.median_s)} | ±{t.spread_pct / 2:.0f} % | {thr} | "
+                    f"{base.median_s / t.median_s:.2f}x | {t.peak_rss_mb:,.0f} MB |")
+    rows.append(f"\n{len(base.times_s)} timed repeats each after warm-up; speed-up vs '{base.label}'.")
+    return "\n".join(rows)
