@@ -36,6 +36,19 @@ def venv_python() -> Path:
     return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
+def venv_python_version() -> tuple[int, int] | None:
+    """The Python (major, minor) the virtual environment was made with, from its pyvenv.cfg."""
+    cfg = VENV / "pyvenv.cfg"
+    if not cfg.exists():
+        return None
+    for line in cfg.read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() in ("version", "version_info"):
+            major, minor = value.strip().split(".")[:2]
+            return int(major), int(minor)
+    return None
+
+
 def has_nvidia_gpu() -> bool:
     return platform.system() == "Linux" and shutil.which("nvidia-smi") is not None
 
@@ -65,6 +78,11 @@ def ensure_venv(requirements: str) -> Path:
             fail("could not create a virtual environment:\n" + result.stdout + result.stderr +
                  f"\nOn Debian/Ubuntu install the venv module first: sudo apt install python3-venv "
                  f"(or python{sys.version_info[0]}.{sys.version_info[1]}-venv).")
+    made_with = venv_python_version()
+    if made_with and made_with != sys.version_info[:2]:
+        fail(f"{VENV} was made with Python {made_with[0]}.{made_with[1]}, but you ran this with Python "
+             f"{platform.python_version()}. Run it with the same Python as before, or delete {VENV} "
+             f"(or set TUTORIAL_VENV to another folder) and run the command again.")
     gpu = has_nvidia_gpu()
     req_path = ROOT / requirements
     text = requirement_lines(req_path, gpu)

@@ -82,11 +82,19 @@ def test_utils_modules_have_no_import_time_side_effects():
 
 
 def test_every_public_helper_names_its_notebook():
-    for path in sorted((ROOT / "utils").glob("*.py")):
-        if path.name == "__init__.py":
+    """A helper's docstring names the notebook that introduces it, or its module's docstring does."""
+    for path in sorted((ROOT / "utils").rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        module_doc = ast.get_docstring(tree) or ""
+        assert module_doc, f"{path.name}: module docstring missing"
+        if path.name == "__init__.py" or path.parent.name == "checks":
             continue
-        doc = ast.get_docstring(ast.parse(path.read_text()))
-        assert doc and re.search(r"notebook \d\d", doc), f"{path.name}: the module docstring names its notebook"
+        module_names = re.search(r"notebook \d\d", module_doc)
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_") and node.name != "main":
+                doc = ast.get_docstring(node) or ""
+                assert doc, f"{path.name}: {node.name} needs a docstring"
+                assert module_names or re.search(r"notebook \d\d", doc), f"{path.name}: {node.name} names no notebook"
 
 
 def test_tasks_help_and_unknown_command():
@@ -116,3 +124,14 @@ def test_sync_is_idempotent_on_a_copy(tmp_path):
     dirty = text.replace('"outputs": []', '"outputs": [{"name": "stdout", "output_type": "stream", "text": "x"}]', 1)
     cleaned = nbtools.canonical(nbtools.clean(__import__("json").loads(dirty), nb))
     assert cleaned == text
+
+
+def test_tasks_refuses_a_venv_made_with_another_python(tmp_path):
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text("")
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\nversion = 3.9.2\n")
+    result = subprocess.run([sys.executable, "tasks.py", "test"], capture_output=True, text=True, cwd=ROOT,
+                            env={**os.environ, "TUTORIAL_VENV": str(venv)}, timeout=60)
+    assert result.returncode == 2 and "was made with Python 3.9" in result.stderr
+    assert (venv / "pyvenv.cfg").exists()  # nothing of the learner's is deleted

@@ -85,6 +85,8 @@ class RemoteArchive:
 
 @dataclass(frozen=True)
 class Dataset:
+    """A dataset: its folder name, a title, its source and licence, and its files or archive."""
+
     name: str  # folder name in the mirror and the cache
     title: str
     source: str  # where it comes from and its licence, in one line
@@ -188,6 +190,7 @@ def _dataset(name: str) -> Dataset:
 
 
 def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file, read in 1 MB blocks."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

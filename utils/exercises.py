@@ -31,6 +31,8 @@ class Hint(Exception):
 
 @dataclass
 class Verdict:
+    """What ``check`` found: true when the answer passed; printed as one friendly line."""
+
     exercise: str
     passed: bool
     message: str

@@ -96,6 +96,7 @@ def _first_line(error: BaseException) -> str:
 
 
 def run_one(notebook: Path, out_dir: Path, profile: str, cell_timeout: int | None) -> dict:
+    """Execute one notebook in a fresh kernel and return its report entry."""
     import papermill
 
     stem = notebook.stem
@@ -136,6 +137,7 @@ def run_one(notebook: Path, out_dir: Path, profile: str, cell_timeout: int | Non
 
 
 def write_reports(out_dir: Path, result: dict) -> None:
+    """Write ``report.json`` and ``report.md`` for the results so far."""
     (out_dir / "report.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     lines = [
         f"# Run report ({result['profile']} profile)",
