@@ -122,6 +122,9 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     if command == "lab":
         python = ensure_venv("requirements.txt")
+        if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in rest:
+            print("Running as root (a container?): passing --allow-root to JupyterLab.")
+            rest = ["--allow-root", *rest]
         return run([str(python), "-m", "jupyter", "lab", "notebooks/00_environment_check.ipynb", *rest])
     if command == "test":
         python = ensure_venv("requirements-dev.txt")
