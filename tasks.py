@@ -125,7 +125,9 @@ def main(argv: list[str]) -> int:
         if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in rest:
             print("Running as root (a container?): passing --allow-root to JupyterLab.")
             rest = ["--allow-root", *rest]
-        return run([str(python), "-m", "jupyter", "lab", "notebooks/00_environment_check.ipynb", *rest])
+        # Serve the whole project (README, utils/ and data/ stay browsable) and open notebook 00.
+        return run([str(python), "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT}",
+                    "--LabApp.default_url=/lab/tree/notebooks/00_environment_check.ipynb", *rest])
     if command == "test":
         python = ensure_venv("requirements-dev.txt")
         return run([str(python), "-m", "pytest", *rest])
