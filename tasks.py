@@ -54,14 +54,17 @@ def has_nvidia_gpu() -> bool:
 
 
 def requirement_lines(path: Path, gpu: bool) -> str:
-    """The requirements file's text; with an NVIDIA GPU on Linux, the CUDA build replaces tensorflow-cpu."""
-    text = path.read_text(encoding="utf-8")
-    if gpu:
-        text = "\n".join(
-            'tensorflow[and-cuda]==2.21.* ; sys_platform == "linux"' if line.startswith("tensorflow-cpu") else line
-            for line in text.splitlines()
-        )
-    return text
+    """The requirements file's text with its ``-r`` includes inlined; with an NVIDIA GPU on Linux,
+    the CUDA build replaces tensorflow-cpu."""
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("-r "):
+            lines.append(requirement_lines(path.parent / line.split(maxsplit=1)[1].strip(), gpu))
+        elif gpu and line.startswith("tensorflow-cpu"):
+            lines.append('tensorflow[and-cuda]==2.21.* ; sys_platform == "linux"')
+        else:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def ensure_venv(requirements: str) -> Path:
@@ -72,9 +75,11 @@ def ensure_venv(requirements: str) -> Path:
     python = venv_python()
     if not python.exists():
         print(f"Creating a virtual environment in {VENV} ...", flush=True)
+        existed = VENV.exists()
         result = subprocess.run([sys.executable, "-m", "venv", str(VENV)], capture_output=True, text=True)
         if result.returncode != 0:
-            shutil.rmtree(VENV, ignore_errors=True)  # the half-made .venv we just created
+            if not existed:
+                shutil.rmtree(VENV, ignore_errors=True)  # only the half-made folder this call created
             fail("could not create a virtual environment:\n" + result.stdout + result.stderr +
                  f"\nOn Debian/Ubuntu install the venv module first: sudo apt install python3-venv "
                  f"(or python{sys.version_info[0]}.{sys.version_info[1]}-venv).")
@@ -86,14 +91,12 @@ def ensure_venv(requirements: str) -> Path:
     gpu = has_nvidia_gpu()
     req_path = ROOT / requirements
     text = requirement_lines(req_path, gpu)
-    included = "".join((ROOT / line.split()[1]).read_text(encoding="utf-8")
-                       for line in text.splitlines() if line.startswith("-r "))
-    digest = hashlib.sha256((text + included + sys.version).encode()).hexdigest()
+    digest = hashlib.sha256((text + sys.version).encode()).hexdigest()
     stamp_file = VENV / ".tasks-installed.json"
     stamps = json.loads(stamp_file.read_text()) if stamp_file.exists() else {}
     if stamps.get(requirements) != digest:
         print(f"Installing {requirements} into {VENV} (the first time takes a few minutes) ...", flush=True)
-        with tempfile.NamedTemporaryFile("w", suffix=".txt", dir=ROOT, delete=False) as tmp:
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as tmp:
             tmp.write(text)
         try:
             cmd = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-r", tmp.name]

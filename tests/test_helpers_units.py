@@ -25,6 +25,23 @@ def test_versions_against_the_tested_matrix(name, version, status):
         assert "tasks.py lab" in finding.fix
 
 
+def test_colab_gets_a_fix_that_never_reinstalls_tensorflow():
+    finding = environment.check_version("tensorflow", "2.19.0", "colab")
+    assert finding.status == "warn" and "do not pip install tensorflow" in finding.fix
+
+
+def test_container_limits_are_read_from_cgroups(tmp_path, monkeypatch):
+    (tmp_path / "cpu.max").write_text("150000 100000\n")
+    (tmp_path / "memory.max").write_text("2147483648\n")
+    (tmp_path / "unlimited.max").write_text("max\n")
+    assert environment._cgroup_value(str(tmp_path / "cpu.max")) == 1.5
+    assert environment._cgroup_value(str(tmp_path / "memory.max")) == 2147483648.0
+    assert environment._cgroup_value(str(tmp_path / "unlimited.max"), str(tmp_path / "nothing")) is None
+    monkeypatch.setattr(environment, "_cgroup_value", lambda *files: 1.0 if "cpu.max" in files[0] else 2e9)
+    assert environment.cpu_cores() == 1  # a Binder-like quota of one CPU
+    assert environment.ram_gb() == 2.0
+
+
 def test_platform_detection():
     assert environment.platform_name({}, {"google.colab": object()}) == "colab"
     assert environment.platform_name({"BINDER_SERVICE_HOST": "x"}, {}) == "binder"

@@ -21,7 +21,7 @@ def test_run_report_for_notebook_00(tmp_path):
     report = json.loads((out / "report.json").read_text())
     assert set(report) == {"profile", "python", "tensorflow", "keras", "device", "notebooks"}
     entry = report["notebooks"]["00_environment_check"]
-    assert {"status", "wall_s", "peak_rss_mb", "metrics", "error"} <= set(entry)
+    assert set(entry) == {"status", "wall_s", "peak_rss_mb", "metrics", "error"}
     assert entry["status"] == "ok" and entry["error"] is None
     assert set(entry["metrics"]) == EXPECTED
     m = entry["metrics"]
@@ -30,4 +30,8 @@ def test_run_report_for_notebook_00(tmp_path):
     assert entry["peak_rss_mb"] > 300  # TensorFlow alone takes ~500 MB: this is the kernel's memory
     if os.environ.get("TUTORIAL_DATA_DIR"):
         assert m["datasets_available"] == 4
-    assert "| 00_environment_check | ok |" in (out / "report.md").read_text()
+    md = (out / "report.md").read_text()
+    assert "| 00_environment_check | ok |" in md and "GFLOP/s" in md
+    import platform
+
+    assert report["python"] == platform.python_version()  # the kernel runs this interpreter

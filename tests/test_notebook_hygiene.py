@@ -21,7 +21,10 @@ ids = [p.stem for p in NOTEBOOKS]
 SETUP_FIRST_CELL = """import sys
 from pathlib import Path
 
-ROOT = next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "utils" / "__init__.py").is_file())
+ROOT = next((p for p in (Path.cwd(), *Path.cwd().parents) if (p / "utils" / "__init__.py").is_file()), None)
+if ROOT is None:
+    raise SystemExit("Cannot find the project's utils/ folder: open this notebook from the project's notebooks/ "
+                     "folder (on Colab, first clone the project as the README's Colab row shows).")
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))"""
 FORBIDDEN = {

@@ -29,6 +29,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -44,23 +45,23 @@ DEADLINE_S = 8.0  # an unreachable source fails within this, so an offline learn
 
 
 class DataError(Exception):
-    """A dataset cannot be used; the message says what to do. Shown without a traceback."""
+    """A dataset cannot be used; the message says what to do. Shown without a traceback. [notebook 00]"""
 
     def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
         return [f"{type(self).__name__}: {self}"]
 
 
 class ChecksumError(DataError):
-    """A file exists but its contents are not the published ones (corrupt, truncated or different)."""
+    """A file exists but its contents are not the published ones (corrupt, truncated or different). [notebook 00]"""
 
 
 class DownloadError(DataError):
-    """No copy anywhere and the download failed (offline, blocked, or timed out)."""
+    """No copy anywhere and the download failed (offline, blocked, or timed out). [notebook 00]"""
 
 
 @dataclass(frozen=True)
 class RemoteFile:
-    """One file of a dataset: its path inside the dataset folder, SHA-256, size and sources."""
+    """One file of a dataset: its path inside the dataset folder, SHA-256, size and sources. [notebook 00]"""
 
     name: str
     sha256: str
@@ -70,7 +71,7 @@ class RemoteFile:
 
 @dataclass(frozen=True)
 class RemoteArchive:
-    """A dataset published as a zip whose members are checked after extraction (see ``tree_sha256``).
+    """A dataset published as a zip whose members are checked after extraction (see ``tree_sha256``). [notebook 00]
 
     ``sha256`` is None where no checksum of the archive itself is published; the extracted files are
     then checked against ``Dataset.tree_sha256``, computed from the canonical files.
@@ -85,7 +86,7 @@ class RemoteArchive:
 
 @dataclass(frozen=True)
 class Dataset:
-    """A dataset: its folder name, a title, its source and licence, and its files or archive."""
+    """A dataset: its folder name, a title, its source and licence, and its files or archive. [notebook 00]"""
 
     name: str  # folder name in the mirror and the cache
     title: str
@@ -167,7 +168,7 @@ DATASETS: dict[str, Dataset] = {
 
 
 def mirror_dir() -> Path | None:
-    """The mirror folder from ``$TUTORIAL_DATA_DIR``, or None when it is not set."""
+    """The mirror folder from ``$TUTORIAL_DATA_DIR``, or None when it is not set. [notebook 00]"""
     value = os.environ.get(MIRROR_ENV, "").strip()
     if not value:
         return None
@@ -190,7 +191,7 @@ def _dataset(name: str) -> Dataset:
 
 
 def sha256_file(path: Path) -> str:
-    """The SHA-256 of a file, read in 1 MB blocks."""
+    """The SHA-256 of a file, read in 1 MB blocks. [notebook 00]"""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -198,9 +199,14 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def tree_sha256(root: Path) -> tuple[str, int]:
-    """Digest of every file under ``root``: SHA-256 over the sorted lines ``"<sha256>  <relpath>"``."""
-    files = sorted((p for p in root.rglob("*") if p.is_file()), key=lambda p: p.relative_to(root).as_posix())
+def tree_sha256(root: Path, members: tuple[str, ...] = ("",)) -> tuple[str, int]:
+    """Digest of the files under ``root/<member>`` for each member: SHA-256 over the sorted lines
+    ``"<sha256>  <relpath>"``. Hidden files (``.DS_Store``...) and anything outside the members are ignored. [notebook 00]"""
+    files = sorted(
+        (p for m in members for p in (root / m).rglob("*")
+         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)),
+        key=lambda p: p.relative_to(root).as_posix(),
+    )
     h = hashlib.sha256()
     for p in files:
         h.update(f"{sha256_file(p)}  {p.relative_to(root).as_posix()}\n".encode())
@@ -227,9 +233,10 @@ def _check_file(path: Path, spec: RemoteFile, where: str) -> None:
 
 
 def _check_tree(root: Path, ds: Dataset, where: str) -> None:
-    digest, count = tree_sha256(root)
+    digest, count = tree_sha256(root, ds.archive.members)
     if digest != ds.tree_sha256:
-        detail = f"{count:,} files, expected {ds.tree_count:,}" if count != ds.tree_count else "some files differ"
+        detail = (f"{count:,} files, expected {ds.tree_count:,}" if count != ds.tree_count
+                  else "the right number of files, but some differ in content")
         raise ChecksumError(
             f"{root} ({where}) does not match the published {ds.name} files ({detail}). "
             f"It was left untouched. To fix: move it aside and run "
@@ -259,7 +266,8 @@ def _complete(root: Path, ds: Dataset) -> bool:
 
 @dataclass
 class Location:
-    """Where a dataset was found: ``status`` is mirror, cache, missing or corrupt."""
+    """Where a dataset was found: ``status`` is mirror, cache, partial (an unfinished download in the
+    cache, which ``fetch`` completes), missing or corrupt. [notebook 00]"""
 
     name: str
     status: str
@@ -267,28 +275,47 @@ class Location:
     detail: str = ""
 
 
-def locate(name: str, *, verify: bool = True) -> Location:
-    """Find a dataset without touching the network (the mirror first, then the cache)."""
-    ds = _dataset(name)
-    places = []
-    mirror = mirror_dir()
-    if mirror is not None:
-        places.append(("mirror", mirror / ds.name))
-    places.append(("cache", paths.cache_dir() / ds.name))
-    for where, root in places:
-        if not _present(root, ds):
-            continue
-        if not _complete(root, ds):
+def _inspect(where: str, root: Path, ds: Dataset) -> Location:
+    """The state of one copy (mirror or cache) of a dataset, checked against its checksums."""
+    if not _present(root, ds):
+        return Location(ds.name, "missing", None, f"not in the {where}")
+    if not _complete(root, ds):
+        if ds.archive is not None:
+            missing = [m for m in ds.archive.members if not (root / m).is_dir()]
+        else:
             missing = [f.name for f in ds.files if not (root / f.name).is_file()]
-            if ds.archive is not None:
-                missing = [m for m in ds.archive.members if not (root / m).is_dir()]
-            return Location(ds.name, "corrupt", root, f"incomplete copy in the {where}: missing {', '.join(missing)}")
-        if verify:
-            try:
-                _check(root, ds, where)
-            except ChecksumError as e:
-                return Location(ds.name, "corrupt", root, str(e))
-        return Location(ds.name, where, root)
+        try:  # what is there must still be right
+            for spec in ds.files:
+                if (root / spec.name).is_file():
+                    _check_file(root / spec.name, spec, where)
+        except ChecksumError as e:
+            return Location(ds.name, "corrupt", root, str(e))
+        if where == "cache" and ds.archive is None:
+            return Location(ds.name, "partial", root, f"unfinished download in the cache: {', '.join(missing)} missing")
+        return Location(ds.name, "corrupt", root,
+                        f"incomplete copy in the {where} ({root}): {', '.join(missing)} missing. Complete it, "
+                        f"or move it aside and run 'python -m utils.data prefetch {ds.name}'.")
+    try:
+        _check(root, ds, where)
+    except ChecksumError as e:
+        return Location(ds.name, "corrupt", root, str(e))
+    return Location(ds.name, where, root)
+
+
+def locate_all(name: str) -> list[Location]:
+    """Every copy of a dataset (the mirror's, then the cache's), each checked; no network. [notebook 00]"""
+    ds = _dataset(name)
+    mirror = mirror_dir()
+    places = ([("mirror", mirror / ds.name)] if mirror is not None else []) + [("cache", paths.cache_dir() / ds.name)]
+    return [_inspect(where, root, ds) for where, root in places]
+
+
+def locate(name: str) -> Location:
+    """The copy a notebook would use (the mirror first, then the cache), checked; no network. [notebook 00]"""
+    ds = _dataset(name)
+    for loc in locate_all(ds.name):
+        if loc.status != "missing":
+            return loc
     return Location(ds.name, "missing", None, "not in the mirror or the cache: a download is needed")
 
 
@@ -304,16 +331,37 @@ def _offline_help(ds: Dataset, target: Path) -> str:
     )
 
 
+def _open(url: str, timeout: float, deadline: float):
+    """``urlopen`` whose whole connection phase, DNS lookup included, ends by ``deadline``
+    (``urlopen``'s own timeout does not cover the lookup, which can stall for many seconds)."""
+    result: dict = {}
+
+    def connect():
+        try:
+            result["response"] = urllib.request.urlopen(url, timeout=timeout)
+        except BaseException as e:  # handed to the caller below
+            result["error"] = e
+
+    worker = threading.Thread(target=connect, daemon=True)
+    worker.start()
+    worker.join(max(deadline - time.monotonic(), 0.1))
+    if worker.is_alive():
+        raise TimeoutError("no answer (name lookup or connection timed out)")
+    if "error" in result:
+        raise result["error"]
+    return result["response"]
+
+
 def _download(urls: tuple[str, ...], dest: Path, size: int, ds: Dataset, target: Path) -> None:
     """Download the first URL that works to ``dest`` (a temporary file). Raises DownloadError."""
     errors = []
-    start = time.monotonic()
+    deadline = time.monotonic() + DEADLINE_S  # for reaching a server, over all URLs
     for url in urls:
-        remaining = DEADLINE_S - (time.monotonic() - start)
-        if remaining <= 0.5 and errors:
+        if errors and deadline - time.monotonic() <= 0.5:
+            errors.append(f"{url}: not tried (out of time)")
             break
         try:
-            with urllib.request.urlopen(url, timeout=min(TIMEOUT_S, max(remaining, 0.5))) as response:
+            with _open(url, TIMEOUT_S, deadline) as response:
                 with open(dest, "wb") as out:
                     done, last = 0, time.monotonic()
                     for block in iter(lambda: response.read(1 << 20), b""):
@@ -401,7 +449,7 @@ def _fetch_archive(ds: Dataset, target: Path) -> None:
 
 
 def fetch(name: str) -> Path:
-    """Return the folder that holds a verified copy of dataset ``name``, downloading it if needed.
+    """Return the folder that holds a verified copy of dataset ``name``, downloading it if needed. [notebook 00]
 
     Raises :class:`ChecksumError` for a bad copy and :class:`DownloadError` when offline.
     """
@@ -411,7 +459,7 @@ def fetch(name: str) -> Path:
         return found.path
     if found.status == "corrupt":
         raise ChecksumError(found.detail)
-    target = paths.cache_dir() / ds.name
+    target = paths.cache_dir() / ds.name  # missing, or a partial download that is completed here
     if ds.archive is not None:
         _fetch_archive(ds, target)
     else:
@@ -442,12 +490,12 @@ def _load_idx_dataset(name: str):
 
 
 def load_mnist():
-    """MNIST as ``(x_train, y_train), (x_test, y_test)`` uint8 arrays, like ``keras.datasets.mnist``."""
+    """MNIST as ``(x_train, y_train), (x_test, y_test)`` uint8 arrays, like ``keras.datasets.mnist``. [notebook 03]"""
     return _load_idx_dataset("mnist")
 
 
 def load_fashion_mnist():
-    """Fashion-MNIST as ``(x_train, y_train), (x_test, y_test)``, like ``keras.datasets.fashion_mnist``."""
+    """Fashion-MNIST as ``(x_train, y_train), (x_test, y_test)``, like ``keras.datasets.fashion_mnist``. [notebook 02]"""
     return _load_idx_dataset("fashion-mnist")
 
 
@@ -458,12 +506,12 @@ FASHION_MNIST_CLASSES = (
 
 
 def cats_and_dogs_dir() -> Path:
-    """The folder holding ``train/{cats,dogs}`` and ``validation/{cats,dogs}``."""
+    """The folder holding ``train/{cats,dogs}`` and ``validation/{cats,dogs}``. [notebook 04]"""
     return fetch("cats_and_dogs_filtered")
 
 
 def tiny_shakespeare() -> str:
-    """The Tiny Shakespeare corpus as one string."""
+    """The Tiny Shakespeare corpus as one string. [notebook 09]"""
     return (fetch("tinyshakespeare") / "input.txt").read_text(encoding="utf-8")
 
 
@@ -472,26 +520,35 @@ def tiny_shakespeare() -> str:
 
 
 def _copy_from_mirror(name: str) -> Path:
-    """For ``prefetch --to``: copy a verified mirror copy into the cache folder, else download."""
+    """For ``prefetch --to``: fill the target folder from a verified mirror copy, else download."""
     ds = _dataset(name)
     mirror = mirror_dir()
     target = paths.cache_dir() / ds.name
-    if mirror is None or not _complete(mirror / ds.name, ds) or _present(target, ds):
-        return fetch(name)
-    _check(mirror / ds.name, ds, "mirror")
-    work = Path(tempfile.mkdtemp(prefix=f".{ds.name}.", suffix=".part", dir=target.parent))
+    state = _inspect("cache", target, ds)
+    if state.status == "cache":
+        return target
+    if state.status == "corrupt":
+        raise DataError(f"{target} holds a damaged or incomplete copy; it was left untouched. {state.detail}")
+    source = mirror / ds.name if mirror is not None else None
+    if source is None or _inspect("mirror", source, ds).status != "mirror":
+        _fetch_archive(ds, target) if ds.archive is not None else _fetch_files(ds, target)
+        _check(target, ds, "cache")
+        return target
+    target.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{ds.name}.", suffix=".part", dir=target))
     try:
         if ds.archive is not None:
             for m in ds.archive.members:
-                shutil.copytree(mirror / ds.name / m, work / ds.name / m)
+                shutil.copytree(source / m, work / m)
         else:
-            (work / ds.name).mkdir()
             for spec in ds.files:
-                shutil.copy2(mirror / ds.name / spec.name, work / ds.name / spec.name)
-        _check(work / ds.name, ds, "copy")
-        os.replace(work / ds.name, target)
+                if not (target / spec.name).exists():  # a partial copy keeps its verified files
+                    shutil.copy2(source / spec.name, work / spec.name)
+        for item in work.iterdir():
+            os.replace(item, target / item.name)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)  # our own temporary folder only
+    _check(target, ds, "cache")
     return target
 
 
@@ -529,19 +586,26 @@ def main(argv: list[str] | None = None) -> int:
             return 1 if failed else 0
         bad = 0
         for n in names:
-            loc = locate(n)
-            if loc.status in ("mirror", "cache"):
-                print(f"ok       {n:24s} {loc.status}: {loc.path}")
-            else:
+            copies = [loc for loc in locate_all(n) if loc.status != "missing"]
+            if not copies:
                 bad += 1
-                label = "MISSING" if loc.status == "missing" else "CORRUPT"
-                print(f"{label:8s} {n:24s} {loc.detail}")
+                print(f"MISSING  {n:24s} not in the mirror or the cache: a download is needed")
+            for loc in copies:
+                if loc.status in ("mirror", "cache"):
+                    print(f"ok       {n:24s} {loc.status}: {loc.path}")
+                else:
+                    bad += 1
+                    print(f"{loc.status.upper():8s} {n:24s} {loc.detail}")
         if bad:
             print(f"\n{bad} dataset(s) not ready. Run 'python -m utils.data prefetch' with a network, "
                   f"or set {MIRROR_ENV} to a folder holding a copy.")
         return 1 if bad else 0
     except DataError as e:
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:  # a read-only or full disk, a folder in the way...
+        print(f"error: {e.strerror or e} ({e.filename or 'file system'}). Check the folder is writable "
+              f"and has space, then run the command again.", file=sys.stderr)
         return 2
 
 

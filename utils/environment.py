@@ -18,11 +18,12 @@ TESTED = {
     "keras": ((3, 13), (3, 15)),
 }
 FIX_INSTALL = "run 'python3 tasks.py lab' (it creates .venv with requirements.txt), or 'pip install -r requirements.txt' in a fresh virtual environment"
+FIX_COLAB = "Colab's own TensorFlow is supported: do not pip install tensorflow there; use Runtime > Disconnect and delete runtime for a fresh one"
 
 
 @dataclass
 class Finding:
-    """One line of a pass/warn/fail table: ``status`` is pass, warn, fail or info."""
+    """One line of a pass/warn/fail table: ``status`` is pass, warn, fail or info. [notebook 00]"""
 
     check: str
     status: str
@@ -39,7 +40,7 @@ def _major_minor(version: str) -> tuple[int, int]:
 
 
 def installed_version(package: str) -> str | None:
-    """The installed version of a distribution, without importing it (None when absent)."""
+    """The installed version of a distribution, without importing it (None when absent). [notebook 00]"""
     for dist in {"tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos")}.get(package, (package,)):
         try:
             return importlib.metadata.version(dist)
@@ -48,29 +49,31 @@ def installed_version(package: str) -> str | None:
     return None
 
 
-def check_version(name: str, version: str | None) -> Finding:
-    """Compare one version with the tested matrix; a warning carries the fix."""
+def check_version(name: str, version: str | None, platform: str = "local") -> Finding:
+    """Compare one version with the tested matrix; a warning carries the fix for this platform. [notebook 00]"""
     low, high = TESTED[name]
     span = f"{low[0]}.{low[1]}-{high[0]}.{high[1]}"
+    fix = FIX_COLAB if platform == "colab" else FIX_INSTALL
     if version is None:
-        return Finding(name, "fail", "not installed", FIX_INSTALL)
+        return Finding(name, "fail", "not installed", fix)
     if low <= _major_minor(version) <= high:
         return Finding(name, "pass", f"{version} (tested: {span})")
-    return Finding(name, "warn", f"{version} is outside the tested {span}", FIX_INSTALL)
+    return Finding(name, "warn", f"{version} is outside the tested {span}", fix)
 
 
 def check_versions() -> list[Finding]:
-    """Python, TensorFlow and Keras against the tested matrix."""
+    """Python, TensorFlow and Keras against the tested matrix. [notebook 00]"""
     python = ".".join(map(str, sys.version_info[:3]))
+    where = platform_name()
     return [
-        check_version("python", python),
-        check_version("tensorflow", installed_version("tensorflow")),
-        check_version("keras", installed_version("keras")),
+        check_version("python", python, where),
+        check_version("tensorflow", installed_version("tensorflow"), where),
+        check_version("keras", installed_version("keras"), where),
     ]
 
 
 def platform_name(environ=None, modules=None) -> str:
-    """Where the notebook runs: ``colab``, ``binder``, ``ci`` or ``local``."""
+    """Where the notebook runs: ``colab``, ``binder``, ``ci`` or ``local``. [notebook 00]"""
     environ = os.environ if environ is None else environ
     modules = sys.modules if modules is None else modules
     if "google.colab" in modules or "COLAB_RELEASE_TAG" in environ:
@@ -90,16 +93,38 @@ PLATFORM_ADVICE = {
 }
 
 
+def _cgroup_value(*files: str) -> float | None:
+    """The first readable number among cgroup files (v2, then v1); None when unlimited or absent."""
+    for name in files:
+        try:
+            with open(name, encoding="ascii") as f:
+                text = f.read().split()
+        except OSError:
+            continue
+        if not text or text[0] == "max":
+            return None
+        if name.endswith("cpu.max"):
+            return int(text[0]) / int(text[1]) if len(text) > 1 else None
+        value = int(text[0])
+        return None if value <= 0 or value >= 1 << 60 else float(value)
+    return None
+
+
 def cpu_cores() -> int:
-    """CPU cores this process may use (respects affinity and container limits where Python sees them)."""
+    """CPU cores this process may use: affinity, and a container's CPU quota (Binder gives 1). [notebook 00]"""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # macOS, Windows
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    quota = _cgroup_value("/sys/fs/cgroup/cpu.max")
+    if quota is None:
+        q, p = _cgroup_value("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), _cgroup_value("/sys/fs/cgroup/cpu/cpu.cfs_period_us")
+        quota = q / p if q and p else None
+    return max(1, min(cores, int(-(-quota // 1)))) if quota else cores
 
 
 def cpu_model_and_flags() -> tuple[str, set[str]]:
-    """The CPU's model name and feature flags (flags are read on Linux only)."""
+    """The CPU's model name and feature flags (flags are read on Linux only). [notebook 00]"""
     model, flags = _platform.processor() or _platform.machine(), set()
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
@@ -116,14 +141,16 @@ def cpu_model_and_flags() -> tuple[str, set[str]]:
 
 
 def ram_gb() -> float:
-    """Total physical memory in GB."""
+    """Memory this process may use in GB: physical memory, or a container's limit when lower. [notebook 00]"""
     import psutil
 
-    return psutil.virtual_memory().total / 1e9
+    total = psutil.virtual_memory().total
+    limit = _cgroup_value("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
+    return min(total, limit or total) / 1e9
 
 
 def gpus() -> list[dict]:
-    """The GPUs TensorFlow sees: ``[{"name", "compute_capability": (major, minor) or None}]``."""
+    """The GPUs TensorFlow sees: ``[{"name", "compute_capability": (major, minor) or None}]``. [notebook 00]"""
     import tensorflow as tf
 
     found = []
@@ -135,16 +162,17 @@ def gpus() -> list[dict]:
 
 
 def float16_finding(gpu_list: list[dict]) -> Finding:
-    """float16 speeds training up on GPUs with Tensor Cores: compute capability 7.0 or newer."""
+    """float16 speeds training up on GPUs with Tensor Cores: compute capability 7.0 or newer. [notebook 00]"""
     fast = [g for g in gpu_list if g.get("compute_capability") and tuple(g["compute_capability"]) >= (7, 0)]
     if fast:
         return Finding("float16 speed-up", "pass", f"Tensor Cores on {fast[0]['name']} (cc {fast[0]['compute_capability'][0]}.{fast[0]['compute_capability'][1]})")
-    return Finding("float16 speed-up", "info", "no GPU with compute capability >= 7.0: mixed_float16 will run, but slower than float32 on a CPU",
+    return Finding("float16 speed-up", "info", "no GPU with compute capability >= 7.0: mixed_float16 runs, but expect no speed-up "
+                   "(a 2-core CPU ran a small CNN at 0.18x of float32)",
                    "for notebook 06's speed-ups, use a Colab GPU runtime (T4 = cc 7.5)")
 
 
 def bfloat16_finding(gpu_list: list[dict], cpu_flags: set[str]) -> Finding:
-    """bfloat16 pays on GPUs of compute capability 8.0+ and on CPUs with AMX (AVX512-BF16 helps less)."""
+    """bfloat16 pays on GPUs of compute capability 8.0+ and on CPUs with AMX (AVX512-BF16 helps less). [notebook 00]"""
     fast = [g for g in gpu_list if g.get("compute_capability") and tuple(g["compute_capability"]) >= (8, 0)]
     if fast:
         return Finding("bfloat16 speed-up", "pass", f"{fast[0]['name']} has bfloat16 Tensor Cores")
@@ -152,19 +180,19 @@ def bfloat16_finding(gpu_list: list[dict], cpu_flags: set[str]) -> Finding:
         return Finding("bfloat16 speed-up", "pass", "CPU has AMX-BF16 matrix units")
     if "avx512_bf16" in cpu_flags:
         return Finding("bfloat16 speed-up", "info", "CPU has AVX512-BF16 (bfloat16 math runs, usually no faster than float32 without AMX)")
-    return Finding("bfloat16 speed-up", "info", "no bfloat16 hardware: mixed_bfloat16 runs, but emulated and slower",
+    return Finding("bfloat16 speed-up", "info", "no bfloat16 hardware: mixed_bfloat16 runs, but expect no speed-up",
                    "for bfloat16 speed-ups, use an Ampere-or-newer GPU (cc >= 8.0) or a TPU")
 
 
 def seed_everything(seed: int = 42) -> None:
-    """Seed Python, NumPy and TensorFlow at once (``keras.utils.set_random_seed``)."""
+    """Seed Python, NumPy and TensorFlow at once (``keras.utils.set_random_seed``). [notebook 01]"""
     import keras
 
     keras.utils.set_random_seed(seed)
 
 
 def device_summary() -> str:
-    """One line describing the compute device, without importing TensorFlow (for the run report)."""
+    """One line describing the compute device, without importing TensorFlow (for the run report). [notebook 00]"""
     import shutil
     import subprocess
 
@@ -185,7 +213,7 @@ _ICONS = {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "info": "info"}
 
 
 def findings_table(findings: list[Finding]) -> str:
-    """A plain-text pass/warn/fail table; each warning or failure shows its fix on the next line."""
+    """A plain-text pass/warn/fail table; each warning or failure shows its fix on the next line. [notebook 00]"""
     width = max(len(f.check) for f in findings)
     lines = []
     for f in findings:
@@ -196,7 +224,7 @@ def findings_table(findings: list[Finding]) -> str:
 
 
 def verdict(findings: list[Finding]) -> str:
-    """One line: ready, ready with warnings, or not ready."""
+    """One line: ready, ready with warnings, or not ready. [notebook 00]"""
     fails = [f.check for f in findings if f.status == "fail"]
     warns = [f.check for f in findings if f.status == "warn"]
     if fails:

@@ -26,12 +26,12 @@ _ID = re.compile(r"^(\d\d)\.(\d+)$")
 
 
 class Hint(Exception):
-    """Raised by a checker for a recognised mistake; its message tells the learner what to look at."""
+    """Raised by a checker for a recognised mistake; its message tells the learner what to look at. [notebook 00]"""
 
 
 @dataclass
 class Verdict:
-    """What ``check`` found: true when the answer passed; printed as one friendly line."""
+    """What ``check`` found: true when the answer passed; printed as one friendly line. [notebook 00]"""
 
     exercise: str
     passed: bool
@@ -46,7 +46,7 @@ class Verdict:
 
 
 def exercise(exercise_id: str):
-    """Register a checker: ``@exercise("00.1") def _(answer): ...``."""
+    """Register a checker: ``@exercise("00.1") def _(answer): ...``. [notebook 00]"""
     if not _ID.match(exercise_id):
         raise ValueError(f"exercise id {exercise_id!r} must look like '00.1' (notebook number, exercise number).")
 
@@ -61,15 +61,18 @@ def _checker(exercise_id: str) -> Callable | None:
     match = _ID.match(exercise_id) if isinstance(exercise_id, str) else None
     if not match:
         return None
+    module = f"utils.checks.nb{match.group(1)}"
     try:
-        importlib.import_module(f"utils.checks.nb{match.group(1)}")
-    except ModuleNotFoundError:
+        importlib.import_module(module)
+    except ModuleNotFoundError as e:
+        if e.name != module:  # a checker module that itself fails to import is a bug to see, not hide
+            raise
         return None
     return _CHECKERS.get(exercise_id)
 
 
 def check(exercise_id: str, answer, *, quiet: bool = False) -> Verdict:
-    """Check ``answer`` for exercise ``exercise_id``, print the verdict and return it."""
+    """Check ``answer`` for exercise ``exercise_id``, print the verdict and return it. [notebook 00]"""
     checker = _checker(exercise_id)
     if checker is None:
         verdict = Verdict(str(exercise_id), False,

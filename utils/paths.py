@@ -18,15 +18,15 @@ def _from_env(var: str, default: Path) -> Path:
 
 
 def cache_dir() -> Path:
-    """Downloaded datasets: ``$TUTORIAL_CACHE_DIR`` or ``data/datasets``."""
+    """Downloaded datasets: ``$TUTORIAL_CACHE_DIR`` or ``data/datasets``. [notebook 00]"""
     return _from_env("TUTORIAL_CACHE_DIR", ROOT / "data" / "datasets")
 
 
 def figure_dir() -> Path:
-    """Saved figures: ``$TUTORIAL_FIGURE_DIR`` or ``data/figures``."""
+    """Saved figures: ``$TUTORIAL_FIGURE_DIR`` or ``data/figures``. [notebook 00]"""
     return _from_env("TUTORIAL_FIGURE_DIR", ROOT / "data" / "figures")
 
 
 def scratch_dir() -> Path:
-    """Logs, checkpoints and other files a notebook writes: ``data/scratch``."""
+    """Logs, checkpoints and other files a notebook writes: ``data/scratch``. [notebook 02]"""
     return _from_env("TUTORIAL_SCRATCH_DIR", ROOT / "data" / "scratch")

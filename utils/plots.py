@@ -14,7 +14,7 @@ from utils import paths
 
 
 def save(fig, name: str) -> Path:
-    """Save ``fig`` as ``<figure dir>/<name>.png`` and return the path."""
+    """Save ``fig`` as ``<figure dir>/<name>.png`` and return the path. [notebook 00]"""
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name or ""):
         raise ValueError(f"plots.save: {name!r} is not a usable file name; use letters, digits, '_', '-' or '.'.")
     folder = paths.figure_dir()
@@ -26,7 +26,7 @@ def save(fig, name: str) -> Path:
 
 def training_curves(history, metrics=("loss",), *, title: str = "Training curves", name: str | None = None):
     """Plot each metric per epoch, with its ``val_`` twin when present. ``history`` is a Keras
-    ``History`` or its ``.history`` dict."""
+    ``History`` or its ``.history`` dict. [notebook 01]"""
     import matplotlib.pyplot as plt
 
     logs = getattr(history, "history", history)
@@ -49,7 +49,7 @@ def training_curves(history, metrics=("loss",), *, title: str = "Training curves
 
 def image_grid(images, labels=None, *, class_names=None, ncols: int = 8, title: str = "Images",
                name: str | None = None):
-    """Show images (N, H, W) or (N, H, W, C) in a grid, each titled with its label."""
+    """Show images (N, H, W) or (N, H, W, C) in a grid, each titled with its label. [notebook 02]"""
     import matplotlib.pyplot as plt
     import numpy as np
 
@@ -77,7 +77,7 @@ def image_grid(images, labels=None, *, class_names=None, ncols: int = 8, title: 
 
 
 def comparison_bars(labels, values, *, unit: str, title: str, name: str | None = None):
-    """Horizontal bars, one per label, each annotated with its value and unit."""
+    """Horizontal bars, one per label, each annotated with its value and unit. [notebook 00]"""
     import matplotlib.pyplot as plt
 
     labels, values = list(labels), [float(v) for v in values]

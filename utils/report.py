@@ -20,7 +20,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def record(name: str, value, unit: str = "") -> None:
-    """Record one measured figure; a no-op unless a run report is being collected."""
+    """Record one measured figure; a no-op unless a run report is being collected. [notebook 00]"""
     if not isinstance(name, str) or not _NAME.match(name):
         raise ValueError(
             f"report.record: name {name!r} must be snake_case (letters, digits, _), e.g. 'val_accuracy'."
@@ -43,7 +43,7 @@ def record(name: str, value, unit: str = "") -> None:
 
 
 def read(path: str | os.PathLike) -> tuple[dict[str, float], dict[str, str]]:
-    """Read a metrics file: ``(values, units)``; a name recorded twice keeps its last value."""
+    """Read a metrics file: ``(values, units)``; a name recorded twice keeps its last value. [notebook 00]"""
     values: dict[str, float] = {}
     units: dict[str, str] = {}
     path = Path(path)

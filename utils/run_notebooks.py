@@ -22,6 +22,20 @@ from pathlib import Path
 from utils import environment, paths, report
 
 NOTEBOOK_DIR = paths.ROOT / "notebooks"
+KERNEL_NAME = "tutorial-run-report"
+
+
+def _kernelspec(out_dir: Path) -> str:
+    """A kernelspec that runs this very interpreter, so the report's versions are the kernel's
+    (a user's own ``python3`` kernelspec could point anywhere). Returns a folder for JUPYTER_PATH."""
+    root = out_dir / ".kernels"
+    spec = root / "kernels" / KERNEL_NAME
+    spec.mkdir(parents=True, exist_ok=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": f"Python {platform.python_version()} (run report)", "language": "python",
+    }), encoding="utf-8")
+    return str(root)
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -95,15 +109,17 @@ def _first_line(error: BaseException) -> str:
     return (text.strip().splitlines() or [type(error).__name__])[0][:300]
 
 
-def run_one(notebook: Path, out_dir: Path, profile: str, cell_timeout: int | None) -> dict:
-    """Execute one notebook in a fresh kernel and return its report entry."""
+def run_one(notebook: Path, out_dir: Path, profile: str, cell_timeout: int | None) -> tuple[dict, dict]:
+    """Execute one notebook in a fresh kernel; return its report entry and its metrics' units. [notebook 00]"""
     import papermill
 
     stem = notebook.stem
     metrics_file = out_dir / "metrics" / f"{stem}.jsonl"
     metrics_file.parent.mkdir(parents=True, exist_ok=True)
     metrics_file.unlink(missing_ok=True)  # this run's own output from an earlier run
+    jupyter_path = os.pathsep.join(filter(None, [_kernelspec(out_dir), os.environ.get("JUPYTER_PATH")]))
     kernel_env = {"TUTORIAL_PROFILE": profile, report.ENV_VAR: str(metrics_file), "MPLBACKEND": "Agg",
+                  "JUPYTER_PATH": jupyter_path,
                   "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "1")}  # fewer C++ info lines
     saved = {k: os.environ.get(k) for k in kernel_env}
     os.environ.update(kernel_env)
@@ -112,7 +128,7 @@ def run_one(notebook: Path, out_dir: Path, profile: str, cell_timeout: int | Non
     start, error = time.perf_counter(), None
     try:
         papermill.execute_notebook(
-            str(notebook), str(out_dir / notebook.name), cwd=str(notebook.parent), kernel_name="python3",
+            str(notebook), str(out_dir / notebook.name), cwd=str(notebook.parent), kernel_name=KERNEL_NAME,
             progress_bar=False, execution_timeout=cell_timeout,
         )
     except Exception as e:  # papermill's execution error, a dead kernel, a timeout...
@@ -131,13 +147,12 @@ def run_one(notebook: Path, out_dir: Path, profile: str, cell_timeout: int | Non
         "wall_s": round(wall, 2),
         "peak_rss_mb": round(peak, 1),
         "metrics": values,
-        "units": units,
         "error": _first_line(error) if error else None,
-    }
+    }, units
 
 
-def write_reports(out_dir: Path, result: dict) -> None:
-    """Write ``report.json`` and ``report.md`` for the results so far."""
+def write_reports(out_dir: Path, result: dict, units: dict[str, dict[str, str]]) -> None:
+    """Write ``report.json`` and ``report.md`` (which also shows each figure's unit) for the results so far. [notebook 00]"""
     (out_dir / "report.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     lines = [
         f"# Run report ({result['profile']} profile)",
@@ -148,7 +163,7 @@ def write_reports(out_dir: Path, result: dict) -> None:
         "|---|---|---:|---:|---|",
     ]
     for stem, nb in result["notebooks"].items():
-        figures = ", ".join(f"{k} = {v:.4g}{(' ' + nb['units'].get(k, '')).rstrip()}" for k, v in nb["metrics"].items())
+        figures = ", ".join(f"{k} = {v:.4g}{(' ' + units[stem].get(k, '')).rstrip()}" for k, v in nb["metrics"].items())
         status = nb["status"] if nb["status"] == "ok" else f"**ERROR**: {nb['error']}"
         lines.append(f"| {stem} | {status} | {nb['wall_s']:.1f} s | {nb['peak_rss_mb']:,.0f} MB | {figures or '-'} |")
     (out_dir / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -172,12 +187,13 @@ def main(argv: list[str] | None = None) -> int:
         "device": environment.device_summary(),
         "notebooks": {},
     }
+    units: dict[str, dict[str, str]] = {}
     print(f"Running {len(notebooks)} notebook(s), {args.profile} profile -> {out_dir}", flush=True)
     for i, nb in enumerate(notebooks, 1):
         print(f"[{i}/{len(notebooks)}] {nb.stem} ...", flush=True)
-        entry = run_one(nb, out_dir, args.profile, args.cell_timeout)
+        entry, units[nb.stem] = run_one(nb, out_dir, args.profile, args.cell_timeout)
         result["notebooks"][nb.stem] = entry
-        write_reports(out_dir, result)  # after each notebook, so a long run can be read as it goes
+        write_reports(out_dir, result, units)  # after each notebook, so a long run can be read as it goes
         print(f"[{i}/{len(notebooks)}] {nb.stem}: {entry['status']}, {entry['wall_s']:.1f} s, "
               f"peak {entry['peak_rss_mb']:,.0f} MB, {len(entry['metrics'])} measurement(s)"
               + (f"\n    {entry['error']}" if entry["error"] else ""), flush=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Timing:
-    """The result of one benchmark: seconds per call over ``repeats`` timed calls."""
+    """The result of one benchmark: seconds per call over ``repeats`` timed calls. [notebook 00]"""
 
     label: str
     times_s: list[float] = field(repr=False)
@@ -44,7 +44,7 @@ def _rss_mb() -> float:
 
 def benchmark(fn, *, label: str, warmup: int = 1, repeats: int = 5, items: float | None = None,
               unit: str = "items", sync=None) -> Timing:
-    """Time ``fn()``: ``warmup`` untimed calls (tracing, compilation, caches), then ``repeats`` timed.
+    """Time ``fn()``: ``warmup`` untimed calls (tracing, compilation, caches), then ``repeats`` timed. [notebook 00]
 
     ``sync(result)`` is called inside the timed region to wait for asynchronous work (e.g.
     ``lambda t: t.numpy()`` for a GPU tensor); by default a result with ``.numpy()`` is synced that way.
@@ -88,7 +88,7 @@ def _fmt_time(seconds: float) -> str:
 
 
 def table(timings: list[Timing], baseline: str | None = None) -> str:
-    """A small Markdown table; ``speed-up`` is relative to the timing labelled ``baseline``
+    """A small Markdown table; ``speed-up`` is relative to the timing labelled ``baseline`` [notebook 00]
     (the first one by default)."""
     if not timings:
         raise ValueError("table: no timings given.")
