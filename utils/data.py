@@ -183,8 +183,6 @@ def mirror_dir() -> Path | None:
 
 
 def _dataset(name: str) -> Dataset:
-    if isinstance(name, Dataset):
-        return name
     if name not in DATASETS:
         raise DataError(f"Unknown dataset {name!r}. Known datasets: {', '.join(DATASETS)}.")
     return DATASETS[name]
@@ -459,7 +457,11 @@ def fetch(name: str) -> Path:
         return found.path
     if found.status == "corrupt":
         raise ChecksumError(found.detail)
-    target = paths.cache_dir() / ds.name  # missing, or a partial download that is completed here
+    return _download_into(ds, paths.cache_dir() / ds.name)  # missing, or a partial download to complete
+
+
+def _download_into(ds: Dataset, target: Path) -> Path:
+    """Download ``ds`` into ``target`` (completing a partial copy), verify it, return ``target``."""
     if ds.archive is not None:
         _fetch_archive(ds, target)
     else:
@@ -531,9 +533,7 @@ def _copy_from_mirror(name: str) -> Path:
         raise DataError(f"{target} holds a damaged or incomplete copy; it was left untouched. {state.detail}")
     source = mirror / ds.name if mirror is not None else None
     if source is None or _inspect("mirror", source, ds).status != "mirror":
-        _fetch_archive(ds, target) if ds.archive is not None else _fetch_files(ds, target)
-        _check(target, ds, "cache")
-        return target
+        return _download_into(ds, target)
     target.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{ds.name}.", suffix=".part", dir=target))
     try:
