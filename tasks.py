@@ -110,10 +110,10 @@ def ensure_venv(requirements: str) -> Path:
     return python
 
 
-def run(cmd: list[str], env: dict | None = None) -> int:
+def run(cmd: list[str]) -> int:
     print("$ " + " ".join(cmd), flush=True)
     try:
-        return subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})}).returncode
+        return subprocess.run(cmd, cwd=ROOT).returncode
     except KeyboardInterrupt:
         return 130
 
