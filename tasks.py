@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("TUTORIAL_VENV", ROOT / ".venv"))
 SUPPORTED = ((3, 11), (3, 13))
+REQUIRE_TORCH = "TUTORIAL_REQUIRE_TORCH"  # set to 1 (CI does) to fail when the optional PyTorch cannot be installed
 
 
 def fail(message: str) -> None:
@@ -88,26 +89,42 @@ def ensure_venv(requirements: str) -> Path:
         fail(f"{VENV} was made with Python {made_with[0]}.{made_with[1]}, but you ran this with Python "
              f"{platform.python_version()}. Run it with the same Python as before, or delete {VENV} "
              f"(or set TUTORIAL_VENV to another folder) and run the command again.")
+    install(python, requirements)
+    return python
+
+
+def install(python: Path, requirements: str, *, optional: bool = False) -> bool:
+    """Install ``requirements`` into the venv unless they are unchanged since the last install.
+
+    An ``optional`` file that fails to install prints a warning and returns False (it is tried again next
+    time); anything else that fails stops with a message."""
     gpu = has_nvidia_gpu()
-    req_path = ROOT / requirements
-    text = requirement_lines(req_path, gpu)
+    text = requirement_lines(ROOT / requirements, gpu)
     digest = hashlib.sha256((text + sys.version).encode()).hexdigest()
     stamp_file = VENV / ".tasks-installed.json"
     stamps = json.loads(stamp_file.read_text()) if stamp_file.exists() else {}
-    if stamps.get(requirements) != digest:
-        print(f"Installing {requirements} into {VENV} (the first time takes a few minutes) ...", flush=True)
-        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as tmp:
-            tmp.write(text)
-        try:
-            cmd = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-r", tmp.name]
-            if subprocess.run(cmd, cwd=ROOT).returncode != 0:
-                fail(f"installing {requirements} failed (see pip's message above). Check your network or proxy; "
-                     f"then run the same command again.")
-        finally:
-            os.unlink(tmp.name)
-        stamps[requirements] = digest
-        stamp_file.write_text(json.dumps(stamps, indent=1))
-    return python
+    if stamps.get(requirements) == digest:
+        return True
+    print(f"Installing {requirements} into {VENV} (the first time takes a few minutes) ...", flush=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as tmp:
+        tmp.write(text)
+    try:
+        cmd = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-r", tmp.name]
+        if optional:
+            cmd.insert(4, "--retries=0")  # an unreachable extra index must not stall an offline install
+        ok = subprocess.run(cmd, cwd=ROOT).returncode == 0
+    finally:
+        os.unlink(tmp.name)
+    if not ok and optional:
+        print(f"\nwarning: the optional {requirements} could not be installed (offline, or no wheel for this "
+              f"platform); the cells that use it show their code as text instead.\n", flush=True)
+        return False
+    if not ok:
+        fail(f"installing {requirements} failed (see pip's message above). Check your network or proxy; "
+             f"then run the same command again.")
+    stamps[requirements] = digest
+    stamp_file.write_text(json.dumps(stamps, indent=1))
+    return True
 
 
 def run(cmd: list[str]) -> int:
@@ -133,6 +150,9 @@ def main(argv: list[str]) -> int:
                     "--LabApp.default_url=/lab/tree/notebooks/00_environment_check.ipynb", *rest])
     if command == "test":
         python = ensure_venv("requirements-dev.txt")
+        # PyTorch (CPU build) lets the tests run notebook 01's optional side-by-side cells; CI requires it.
+        if not install(python, "requirements-torch.txt", optional=True) and os.environ.get(REQUIRE_TORCH) == "1":
+            fail(f"{REQUIRE_TORCH}=1 but requirements-torch.txt did not install (see pip's message above).")
         return run([str(python), "-m", "pytest", *rest])
     if command == "report":
         python = ensure_venv("requirements.txt")

@@ -44,6 +44,9 @@ class Verdict:
         mark = "Correct" if self.passed else "Not yet"
         return f"Exercise {self.exercise} - {mark}: {self.message}"
 
+    def _ipython_display_(self) -> None:
+        """``check`` has already printed the verdict; a check cell's return value adds nothing."""
+
 
 def exercise(exercise_id: str):
     """Register a checker: ``@exercise("00.1") def _(answer): ...``. [notebook 00]"""

@@ -1,0 +1,110 @@
+"""Checkers for notebook 01's exercises."""
+
+from __future__ import annotations
+
+from utils.exercises import Hint, exercise
+
+
+def _values(result, what: str):
+    import numpy as np
+
+    if result is None:
+        raise Hint(f"{what} returned None: replace the stub's 'return None' with your code")
+    try:
+        return np.asarray(result.numpy() if hasattr(result, "numpy") else result, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise Hint(f"{what} returned {type(result).__name__}; return a tensor or a NumPy array of numbers") from None
+
+
+@exercise("01.1")
+def _derivative(answer):
+    """``df(x)``: the derivative of f(x) = x**2 * sin(x), derived by hand, checked against GradientTape."""
+    import numpy as np
+    import tensorflow as tf
+
+    if not callable(answer):
+        raise Hint("pass the function itself (df), not the result of calling it")
+    x = tf.constant([-2.0, -0.5, 0.3, 1.0, 2.5], dtype=tf.float64)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x**2 * tf.sin(x)
+    expected = tape.gradient(y, x).numpy()
+    got = _values(answer(x), "df(x)")
+    if got.shape != expected.shape:
+        raise Hint(f"df(x) for 5 values of x returned shape {got.shape}: compute element-wise, without summing")
+    xs = x.numpy()
+    mistakes = {
+        "2x cos(x) multiplies the two derivatives: use the product rule, (u v)' = u' v + u v'": 2 * xs * np.cos(xs),
+        "x^2 cos(x) is only half of the product rule: add the derivative of x^2 times sin(x)": xs**2 * np.cos(xs),
+        "2x sin(x) is only half of the product rule: add x^2 times the derivative of sin(x)": 2 * xs * np.sin(xs),
+    }
+    for hint, wrong in mistakes.items():
+        if np.allclose(got, wrong, rtol=1e-4):
+            raise Hint(hint)
+    assert np.allclose(got, expected, rtol=1e-4, atol=1e-6), (
+        f"df(x) differs from tape.gradient at x = {xs.tolist()}: got {np.round(got, 4).tolist()}, "
+        f"expected {np.round(expected, 4).tolist()}.")
+    return "df(x) = 2x sin(x) + x^2 cos(x) agrees with tf.GradientTape at 5 points."
+
+
+@exercise("01.2")
+def _no_retracing(answer):
+    """``scale(x, factor)``: a tf.function that traces once for any float32 vector x and any float factor."""
+    import numpy as np
+    import tensorflow as tf
+
+    if not hasattr(answer, "experimental_get_tracing_count"):
+        raise Hint("scale must be a tf.function: decorate it with @tf.function(...)")
+    before = answer.experimental_get_tracing_count()
+    factors = [0.5 * k for k in range(1, 11)]
+    for length in (3, 7):
+        x = tf.range(length, dtype=tf.float32)
+        for factor in factors:
+            try:
+                result = answer(x, factor)
+            except (TypeError, ValueError) as e:
+                if length == 7:
+                    raise Hint("scale works for 3 values but not 7: let the signature accept any length, "
+                               "tf.TensorSpec(shape=[None], dtype=tf.float32)") from e
+                raise Hint(f"scale(x, {factor}) raised {type(e).__name__}: a float factor must be accepted, "
+                           "e.g. tf.TensorSpec(shape=[], dtype=tf.float32)") from e
+            got = _values(result, "scale(x, factor)")
+            assert np.allclose(got, np.arange(length) * factor), (
+                f"scale(x, {factor}) gave {got.tolist()}, expected x * factor.")
+    traces = answer.experimental_get_tracing_count() - before
+    if traces >= len(factors):
+        raise Hint(f"it traced {traces} times for 20 calls: each new Python number is a new trace key. "
+                   "Give the function an input_signature, so every factor becomes a float32 tensor")
+    if traces > 1:
+        raise Hint(f"it traced {traces} times: one trace per vector length. Use shape [None] in the signature")
+    return f"20 calls with 10 factors and 2 lengths caused {traces} new trace(s)."
+
+
+@exercise("01.3")
+def _pairwise(answer):
+    """``pairwise_sq_dists(a, b)``: the (n, m) matrix of squared distances, with no Python loop."""
+    import numpy as np
+    import tensorflow as tf
+
+    if not callable(answer):
+        raise Hint("pass the function itself (pairwise_sq_dists), not the result of calling it")
+    rng = np.random.default_rng(1)
+    a = rng.standard_normal((5, 3)).astype(np.float32)
+    b = rng.standard_normal((4, 3)).astype(np.float32)
+    expected = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=-1)
+    got = _values(answer(tf.constant(a), tf.constant(b)), "pairwise_sq_dists(a, b)")
+    if got.shape != expected.shape:
+        raise Hint(f"for 5 points a and 4 points b the result must be 5 x 4, got shape {got.shape}: "
+                   "broadcast a[:, None, :] against b[None, :, :]")
+    if np.allclose(got, np.sqrt(expected), atol=1e-4):
+        raise Hint("these are the distances: return their squares (no square root)")
+    assert np.allclose(got, expected, atol=1e-4), "the values differ from the loop version's."
+    spec = tf.TensorSpec([None, 3], tf.float32)
+    try:
+        graph = tf.function(answer).get_concrete_function(spec, spec).graph
+    except Exception as e:  # any failure to trace for unknown sizes means a Python loop or NumPy code
+        raise Hint("the function must work on tensors of any size inside tf.function; a Python loop over rows "
+                   f"or NumPy code cannot ({type(e).__name__}). Use broadcasting and tf ops") from e
+    if any(op.type in ("While", "StatelessWhile") for op in graph.get_operations()):
+        raise Hint("AutoGraph turned your loop into a tf.while_loop: replace it with one broadcast subtraction")
+    return "no loop: one broadcast subtraction, a square and a sum over the last axis."
