@@ -143,3 +143,51 @@ def test_a_failed_venv_creation_keeps_a_folder_that_was_already_there(tmp_path):
                             env={**os.environ, "TUTORIAL_VENV": str(venv)}, timeout=120)
     assert result.returncode == 2 and "could not create a virtual environment" in result.stderr
     assert (venv / "notes.txt").read_text() == "keep me"
+
+
+def test_optional_pytorch_is_the_cpu_build_and_ci_requires_it():
+    torch_lines = [ln for ln in (ROOT / "requirements-torch.txt").read_text().splitlines()
+                   if ln.startswith("torch")]
+    assert torch_lines and all("+cpu" in ln or "darwin" in ln for ln in torch_lines), torch_lines
+    for name in ("requirements.txt", "requirements-dev.txt", "binder/requirements.txt"):
+        assert "torch" not in (ROOT / name).read_text(), f"{name}: PyTorch stays optional"
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "export TUTORIAL_REQUIRE_TORCH=1" in ci
+
+
+@pytest.mark.skipif(os.environ.get("TUTORIAL_REQUIRE_TORCH") != "1",
+                    reason="checks the PyTorch that CI installs; set TUTORIAL_REQUIRE_TORCH=1 (as .ci/run does)")
+def test_the_installed_pytorch_is_cpu_only():
+    code = ("import importlib.metadata as m, torch; "
+            "print(torch.version.cuda, sorted(d.metadata['Name'] for d in m.distributions() "
+            "if d.metadata['Name'].lower().startswith('nvidia')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["None", "[]"], f"expected a CPU-only PyTorch and no CUDA packages: {result.stdout}"
+
+
+def test_an_optional_requirements_file_that_fails_warns_and_retries_next_time(tmp_path, monkeypatch, capsys):
+    sys.path.insert(0, str(ROOT))
+    import tasks
+
+    monkeypatch.setattr(tasks, "VENV", tmp_path)
+    failing_python = Path(shutil.which("false"))
+    assert tasks.install(failing_python, "requirements-torch.txt", optional=True) is False
+    assert "could not be installed" in capsys.readouterr().out
+    assert not (tmp_path / ".tasks-installed.json").exists()  # not stamped: tried again next time
+    with pytest.raises(SystemExit) as stop:
+        tasks.install(failing_python, "requirements-torch.txt")
+    assert stop.value.code == 2
+
+
+def test_tasks_fails_when_ci_requires_pytorch_and_it_cannot_install(tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT))
+    import tasks
+
+    monkeypatch.setenv("TUTORIAL_REQUIRE_TORCH", "1")
+    monkeypatch.setattr(tasks, "ensure_venv", lambda requirements: Path(shutil.which("false")))
+    monkeypatch.setattr(tasks, "VENV", tmp_path)
+    monkeypatch.setattr(tasks, "run", lambda cmd: pytest.fail("pytest must not start"))
+    with pytest.raises(SystemExit) as stop:
+        tasks.main(["test"])
+    assert stop.value.code == 2
