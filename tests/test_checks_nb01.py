@@ -58,8 +58,8 @@ def test_01_3_pairwise_distances():
 
     assert verdict("01.3", good)
     assert "distances" in verdict("01.3", lambda a, b: tf.sqrt(good(a, b))).message
-    assert "any size" in verdict("01.3", loop).message
-    assert "any size" in verdict("01.3", numpy_loop).message
+    assert "unknown until run time" in verdict("01.3", loop).message
+    assert "unknown until run time" in verdict("01.3", numpy_loop).message
     assert "5 x 4" in verdict("01.3", lambda a, b: tf.reduce_sum(a)).message
 
 
@@ -72,3 +72,17 @@ def test_01_3_autograph_loop_gets_its_own_hint():
 
     message = verdict("01.3", while_loop).message
     assert "tf.while_loop" in message, message
+
+
+def test_01_1_and_01_3_explain_dtype_sum_and_static_shape_mistakes():
+    assert "float64" in verdict("01.1", lambda x: tf.constant(2.0) * x * tf.sin(x) + x**2 * tf.cos(x)).message
+    assert "last axis" in verdict("01.3", lambda a, b: (a[:, None, :] - b[None, :, :]) ** 2).message
+
+    def loop_over_features(a, b):  # a Python loop over d: unrolled when d is known, so d must stay unknown
+        return sum((a[:, None, k] - b[None, :, k]) ** 2 for k in range(a.shape[1]))
+
+    def static_shape(a, b):
+        return tf.reduce_sum((tf.reshape(a, [a.shape[0], 1, -1]) - b[None]) ** 2, axis=-1)
+
+    assert "unknown until run time" in verdict("01.3", loop_over_features).message
+    assert "tf.shape" in verdict("01.3", static_shape).message

@@ -29,7 +29,12 @@ def _derivative(answer):
         tape.watch(x)
         y = x**2 * tf.sin(x)
     expected = tape.gradient(y, x).numpy()
-    got = _values(answer(x), "df(x)")
+    try:
+        result = answer(x)
+    except tf.errors.InvalidArgumentError as e:
+        raise Hint("x is a float64 tensor: mixing it with a float32 tensor fails; use Python numbers "
+                   "(2 * x) or tf.cast") from e
+    got = _values(result, "df(x)")
     if got.shape != expected.shape:
         raise Hint(f"df(x) for 5 values of x returned shape {got.shape}: compute element-wise, without summing")
     xs = x.numpy()
@@ -93,18 +98,21 @@ def _pairwise(answer):
     b = rng.standard_normal((4, 3)).astype(np.float32)
     expected = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=-1)
     got = _values(answer(tf.constant(a), tf.constant(b)), "pairwise_sq_dists(a, b)")
+    if got.shape == (5, 4, 3):
+        raise Hint("the result is 5 x 4 x 3: sum the squared differences over the last axis")
     if got.shape != expected.shape:
         raise Hint(f"for 5 points a and 4 points b the result must be 5 x 4, got shape {got.shape}: "
                    "broadcast a[:, None, :] against b[None, :, :]")
     if np.allclose(got, np.sqrt(expected), atol=1e-4):
         raise Hint("these are the distances: return their squares (no square root)")
     assert np.allclose(got, expected, atol=1e-4), "the values differ from the loop version's."
-    spec = tf.TensorSpec([None, 3], tf.float32)
+    spec = tf.TensorSpec([None, None], tf.float32)  # any number of points and of dimensions
     try:
         graph = tf.function(answer).get_concrete_function(spec, spec).graph
     except Exception as e:  # any failure to trace for unknown sizes means a Python loop or NumPy code
-        raise Hint("the function must work on tensors of any size inside tf.function; a Python loop over rows "
-                   f"or NumPy code cannot ({type(e).__name__}). Use broadcasting and tf ops") from e
+        raise Hint("the function must work inside tf.function on tensors whose sizes are unknown until run time; "
+                   "a Python loop, NumPy code or a size read from .shape cannot "
+                   f"({type(e).__name__}). Use broadcasting (or tf.shape) and tf ops") from e
     if any(op.type in ("While", "StatelessWhile") for op in graph.get_operations()):
         raise Hint("AutoGraph turned your loop into a tf.while_loop: replace it with one broadcast subtraction")
     return "no loop: one broadcast subtraction, a square and a sum over the last axis."
