@@ -71,3 +71,35 @@ def test_02_3_functional_twin():
     assert "softmax" in verdict("02.3", no_softmax).message
     wide = keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(keras.layers.Dense(64)(inputs)))
     assert "parameters" in verdict("02.3", wide).message
+
+
+def test_02_1_accepts_equivalent_activations_and_functional_models():
+    import tensorflow as tf
+
+    inputs = keras.Input(shape=(28, 28, 1))
+    x = keras.layers.Conv2D(16, (3, 3), activation=tf.nn.relu, padding="same")(inputs)
+    x = keras.layers.Flatten()(keras.layers.MaxPooling2D((2, 2))(x))
+    functional = keras.Model(inputs, keras.layers.Dense(10, activation=keras.ops.softmax)(x))
+    assert verdict("02.1", functional), verdict("02.1", functional).message
+
+
+def test_02_2_rejects_a_hard_coded_target_and_a_mid_epoch_stop():
+    class HardCoded(keras.callbacks.Callback):
+        def __init__(self, target):
+            super().__init__()
+
+        def on_epoch_end(self, epoch, logs=None):
+            if logs["accuracy"] >= 0.9:
+                self.model.stop_training = True
+
+    class MidEpoch(keras.callbacks.Callback):
+        def __init__(self, target):
+            super().__init__()
+            self.target = target
+
+        def on_train_batch_end(self, batch, logs=None):
+            if logs["accuracy"] >= self.target:
+                self.model.stop_training = True
+
+    assert "self.target" in verdict("02.2", HardCoded).message
+    assert not verdict("02.2", MidEpoch)
