@@ -42,3 +42,11 @@ def test_03_3_exact_auc():
     assert "1 - AUC" in verdict("03.3", lambda n, a: good(a, n)).message
     assert "one number" in verdict("03.3", lambda n, a: np.asarray(a)[:, None] > np.asarray(n)[None, :]).message
     assert not verdict("03.3", lambda n, a: float(np.mean(a) > np.mean(n)))
+
+
+def test_03_hints_for_values_instead_of_functions_and_wrong_shapes():
+    for exercise_id in ("03.1", "03.2", "03.3"):
+        assert "function itself" in verdict(exercise_id, np.zeros(3)).message
+    assert "(6,)" in verdict("03.2", lambda m, x: np.mean((np.asarray(m(x)) - x) ** 2, axis=2)).message
+    assert "returned None" in verdict("03.2", lambda m, x: None).message
+    assert "returned None" in verdict("03.3", lambda n, a: None).message
