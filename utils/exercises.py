@@ -48,6 +48,21 @@ class Verdict:
         """``check`` has already printed the verdict; a check cell's return value adds nothing."""
 
 
+
+def answer_array(result, what: str):
+    """A learner's returned value as a float64 NumPy array, or a :class:`Hint` saying what came back. [notebook 01]
+
+    ``what`` names the call in the hint, e.g. ``"df(x)"``; tensors are converted with ``.numpy()``.
+    """
+    import numpy as np
+
+    if result is None:
+        raise Hint(f"{what} returned None: replace the stub's 'return None' with your code")
+    try:
+        return np.asarray(result.numpy() if hasattr(result, "numpy") else result, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise Hint(f"{what} returned {type(result).__name__}; return a tensor or a NumPy array of numbers") from None
+
 def exercise(exercise_id: str):
     """Register a checker: ``@exercise("00.1") def _(answer): ...``. [notebook 00]"""
     if not _ID.match(exercise_id):

@@ -2,18 +2,7 @@
 
 from __future__ import annotations
 
-from utils.exercises import Hint, exercise
-
-
-def _values(result, what: str):
-    import numpy as np
-
-    if result is None:
-        raise Hint(f"{what} returned None: replace the stub's 'return None' with your code")
-    try:
-        return np.asarray(result.numpy() if hasattr(result, "numpy") else result, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise Hint(f"{what} returned {type(result).__name__}; return a tensor or a NumPy array of numbers") from None
+from utils.exercises import Hint, answer_array, exercise
 
 
 @exercise("01.1")
@@ -34,7 +23,7 @@ def _derivative(answer):
     except tf.errors.InvalidArgumentError as e:
         raise Hint("x is a float64 tensor: mixing it with a float32 tensor fails; use Python numbers "
                    "(2 * x) or tf.cast") from e
-    got = _values(result, "df(x)")
+    got = answer_array(result, "df(x)")
     if got.shape != expected.shape:
         raise Hint(f"df(x) for 5 values of x returned shape {got.shape}: compute element-wise, without summing")
     xs = x.numpy()
@@ -73,7 +62,7 @@ def _no_retracing(answer):
                                "tf.TensorSpec(shape=[None], dtype=tf.float32)") from e
                 raise Hint(f"scale(x, {factor}) raised {type(e).__name__}: a float factor must be accepted, "
                            "e.g. tf.TensorSpec(shape=[], dtype=tf.float32)") from e
-            got = _values(result, "scale(x, factor)")
+            got = answer_array(result, "scale(x, factor)")
             assert np.allclose(got, np.arange(length) * factor), (
                 f"scale(x, {factor}) gave {got.tolist()}, expected x * factor.")
     traces = answer.experimental_get_tracing_count() - before
@@ -97,7 +86,7 @@ def _pairwise(answer):
     a = rng.standard_normal((5, 3)).astype(np.float32)
     b = rng.standard_normal((4, 3)).astype(np.float32)
     expected = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=-1)
-    got = _values(answer(tf.constant(a), tf.constant(b)), "pairwise_sq_dists(a, b)")
+    got = answer_array(answer(tf.constant(a), tf.constant(b)), "pairwise_sq_dists(a, b)")
     if got.shape == (5, 4, 3):
         raise Hint("the result is 5 x 4 x 3: sum the squared differences over the last axis")
     if got.shape != expected.shape:

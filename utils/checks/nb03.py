@@ -2,18 +2,7 @@
 
 from __future__ import annotations
 
-from utils.exercises import Hint, exercise
-
-
-def _array(result, what: str):
-    import numpy as np
-
-    if result is None:
-        raise Hint(f"{what} returned None: replace the stub's 'return None' with your code")
-    try:
-        return np.asarray(result.numpy() if hasattr(result, "numpy") else result, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise Hint(f"{what} returned {type(result).__name__}; return a tensor or a NumPy array") from None
+from utils.exercises import Hint, answer_array, exercise
 
 
 @exercise("03.1")
@@ -26,7 +15,7 @@ def _interpolate(answer):
     rng = np.random.default_rng(3)
     code_a, code_b = rng.normal(size=8).astype("float32"), rng.normal(size=8).astype("float32")
     for steps in (2, 5):
-        got = _array(answer(code_a, code_b, steps), "interpolate(code_a, code_b, steps)")
+        got = answer_array(answer(code_a, code_b, steps), "interpolate(code_a, code_b, steps)")
         expected = code_a + np.linspace(0, 1, steps)[:, None] * (code_b - code_a)
         if got.shape == (8, steps):
             raise Hint(f"the result is {got.shape}: put the steps first, one code per row ({steps}, 8)")
@@ -52,7 +41,7 @@ def _errors(answer):
     halver = keras.Sequential([keras.Input((28, 28)), keras.layers.Rescaling(0.5)])  # reconstructs x as x / 2
     images = np.random.default_rng(4).uniform(size=(6, 28, 28)).astype("float32")
     expected = np.mean((images / 2 - images) ** 2, axis=(1, 2))
-    got = _array(answer(halver, images), "reconstruction_errors(model, images)")
+    got = answer_array(answer(halver, images), "reconstruction_errors(model, images)")
     if got.shape == ():
         raise Hint("that is one number for all images: average over the pixels only, axis=(1, 2)")
     if got.shape != (6,):
@@ -80,7 +69,7 @@ def _auc(answer):
     cases = [(normal, anomalous, expected), (np.array([0.1, 0.2]), np.array([0.3, 0.4]), 1.0),
              (np.array([0.3, 0.4]), np.array([0.1, 0.2]), 0.0), (np.array([0.1, 0.4]), np.array([0.2, 0.3]), 0.5)]
     for normal_scores, anomalous_scores, value in cases:
-        got = _array(answer(normal_scores, anomalous_scores), "exact_auc(normal, anomalous)")
+        got = answer_array(answer(normal_scores, anomalous_scores), "exact_auc(normal, anomalous)")
         if got.shape != ():
             raise Hint(f"return one number, not an array of shape {got.shape}: average the pairwise comparisons")
         got = float(got)
