@@ -381,3 +381,81 @@ def test_real_registry_is_consistent():
 def test_the_default_cache_is_under_data(monkeypatch):
     monkeypatch.delenv("TUTORIAL_CACHE_DIR", raising=False)
     assert paths.cache_dir() == paths.ROOT / "data" / "datasets"
+
+
+# --- keras.applications weights (notebook 04) ---------------------------------------------------
+
+WEIGHTS_BYTES = data.HDF5_SIGNATURE + bytes(200)
+
+
+def toy_weights(url: str) -> data.Weights:
+    return data.Weights(name="w_no_top.h5", title="Toy weights", size=len(WEIGHTS_BYTES), url=f"{url}/w_no_top.h5")
+
+
+def test_weights_spec_is_the_file_keras_applications_downloads():
+    from keras.src.applications import mobilenet_v2
+
+    for size in (96, 160, 224):
+        spec = data.mobilenet_v2_weights(size)
+        assert spec.url == mobilenet_v2.BASE_WEIGHT_PATH + spec.name
+        assert spec.name.endswith(f"_1.0_{size}_no_top.h5")
+    assert data.mobilenet_v2_weights(160).size == 9406464
+    with pytest.raises(data.DataError, match="96, 128, 160, 192 and 224"):
+        data.mobilenet_v2_weights(150)
+
+
+def test_weights_in_the_mirror_are_used_without_network(isolated, monkeypatch):
+    source = isolated / "mirror" / data.WEIGHTS_FOLDER / "w_no_top.h5"
+    source.parent.mkdir(parents=True)
+    source.write_bytes(WEIGHTS_BYTES)
+    monkeypatch.setenv(data.MIRROR_ENV, str(isolated / "mirror"))
+    monkeypatch.setattr(data.urllib.request, "urlopen", lambda *a, **k: pytest.fail("network used"))
+    assert data.imagenet_weights(toy_weights(closed_port_url())) == source
+    assert source.read_bytes() == WEIGHTS_BYTES
+
+
+def test_weights_download_is_checked_then_cached(isolated):
+    with serve({"/w_no_top.h5": WEIGHTS_BYTES}) as (url, hits):
+        spec = toy_weights(url)
+        got = data.imagenet_weights(spec)
+        assert got == paths.cache_dir() / data.WEIGHTS_FOLDER / spec.name and got.read_bytes() == WEIGHTS_BYTES
+        assert hits == ["/w_no_top.h5"]
+    assert data.imagenet_weights(spec) == got  # server gone: the cache
+    assert sorted(p.name for p in got.parent.iterdir()) == [spec.name]  # no temporary file left
+
+
+def test_weights_of_unknown_size_are_checked_by_signature(isolated):
+    with serve({"/w_no_top.h5": b"<html>" + bytes(300)}) as (url, _):
+        spec = data.Weights("w_no_top.h5", "Toy weights", None, f"{url}/w_no_top.h5")
+        with pytest.raises(data.ChecksumError, match="not an HDF5 file.*Nothing was saved"):
+            data.imagenet_weights(spec)
+    assert list((paths.cache_dir() / data.WEIGHTS_FOLDER).iterdir()) == []
+
+
+def test_weights_offline_fail_fast_and_say_where_to_put_the_file(isolated):
+    spec = toy_weights(closed_port_url())
+    start = time.monotonic()
+    with pytest.raises(data.DownloadError) as err:
+        data.imagenet_weights(spec)
+    assert time.monotonic() - start < 10
+    message = str(err.value)
+    assert spec.url in message and data.WEIGHTS_FOLDER in message and data.MIRROR_ENV in message
+    assert list((paths.cache_dir() / data.WEIGHTS_FOLDER).iterdir()) == []
+
+
+def test_truncated_weights_in_the_cache_are_reported_and_left_alone(isolated):
+    cached = paths.cache_dir() / data.WEIGHTS_FOLDER / "w_no_top.h5"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(WEIGHTS_BYTES[:50])
+    with pytest.raises(data.ChecksumError, match="50 bytes instead of 208.*left untouched"):
+        data.imagenet_weights(toy_weights(closed_port_url()))
+    assert cached.read_bytes() == WEIGHTS_BYTES[:50]
+
+
+def test_weights_in_an_unwritable_cache_give_a_message_not_a_traceback(isolated, monkeypatch):
+    blocker = isolated / "blocked"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("TUTORIAL_CACHE_DIR", str(blocker))
+    with pytest.raises(data.DataError, match="Cannot store Toy weights.*writable"):
+        data.imagenet_weights(toy_weights(closed_port_url()))
+    assert blocker.read_text() == "a file where the cache folder should be"

@@ -350,8 +350,8 @@ def _open(url: str, timeout: float, deadline: float):
     return result["response"]
 
 
-def _download(urls: tuple[str, ...], dest: Path, size: int, ds: Dataset, target: Path) -> None:
-    """Download the first URL that works to ``dest`` (a temporary file). Raises DownloadError."""
+def _download(urls: tuple[str, ...], dest: Path, size: int, title: str, fix: str) -> None:
+    """Download the first URL that works to ``dest`` (a temporary file). Raises DownloadError saying ``fix``."""
     errors = []
     deadline = time.monotonic() + DEADLINE_S  # for reaching a server, over all URLs
     for url in urls:
@@ -373,8 +373,7 @@ def _download(urls: tuple[str, ...], dest: Path, size: int, ds: Dataset, target:
             reason = getattr(e, "reason", e)
             errors.append(f"{url}: {reason}")
     raise DownloadError(
-        f"Could not download {ds.title} ({'; '.join(errors)}). "
-        f"This machine looks offline, or the site is blocked. " + _offline_help(ds, target)
+        f"Could not download {title} ({'; '.join(errors)}). This machine looks offline, or the site is blocked. {fix}"
     )
 
 
@@ -390,7 +389,7 @@ def _fetch_files(ds: Dataset, target: Path) -> None:
         tmp = Path(tmp)
         try:
             print(f"Downloading {ds.name}/{spec.name} ({spec.size / 1e6:.1f} MB)...", file=sys.stderr)
-            _download(spec.urls, tmp, spec.size, ds, target)
+            _download(spec.urls, tmp, spec.size, ds.title, _offline_help(ds, target))
             _check_file(tmp, spec, "download")
             os.replace(tmp, final)
         except ChecksumError as e:
@@ -419,7 +418,7 @@ def _fetch_archive(ds: Dataset, target: Path) -> None:
     try:
         zpath = work / "download.zip"
         print(f"Downloading {ds.name} ({arc.size / 1e6:.1f} MB)...", file=sys.stderr)
-        _download(arc.urls, zpath, arc.size, ds, target)
+        _download(arc.urls, zpath, arc.size, ds.title, _offline_help(ds, target))
         if arc.sha256 is not None and sha256_file(zpath) != arc.sha256:
             raise ChecksumError(f"The download of {ds.name} did not match its published SHA-256. Nothing was saved.")
         out = work / ds.name
@@ -515,6 +514,93 @@ def cats_and_dogs_dir() -> Path:
 def tiny_shakespeare() -> str:
     """The Tiny Shakespeare corpus as one string. [notebook 09]"""
     return (fetch("tinyshakespeare") / "input.txt").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Pretrained weights for keras.applications
+
+
+@dataclass(frozen=True)
+class Weights:
+    """A ``keras.applications`` weights file. Keras publishes no checksum for it, so a copy is checked by its
+    HDF5 signature and, where known, its exact size; Keras then checks every layer's shape as it loads it.
+    [notebook 04]"""
+
+    name: str  # the file name, as Keras' own cache names it
+    title: str
+    size: int | None  # in bytes; None where it is not known
+    url: str  # the URL keras.applications itself downloads from
+
+
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+WEIGHTS_FOLDER = "keras-applications"  # <mirror or cache>/keras-applications/<file>
+_MOBILENET_V2_URL = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v2/"
+_MOBILENET_V2_SIZES = {160: 9406464}  # bytes, from Keras' download log; the other sizes were not seen here
+
+
+def mobilenet_v2_weights(image_size: int = 160) -> Weights:
+    """The ImageNet weights of MobileNetV2 (alpha 1.0, no top) for square ``image_size`` inputs. [notebook 04]"""
+    if image_size not in (96, 128, 160, 192, 224):
+        raise DataError(f"MobileNetV2 has ImageNet weights for 96, 128, 160, 192 and 224 pixels, not {image_size}: "
+                        f"set image_size to one of those.")
+    name = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_{image_size}_no_top.h5"
+    return Weights(name, f"MobileNetV2 ImageNet weights ({image_size} px, no top)",
+                   _MOBILENET_V2_SIZES.get(image_size), _MOBILENET_V2_URL + name)
+
+
+def _weights_problem(path: Path, spec: Weights) -> str | None:
+    """What is wrong with a weights file, or None when its size and HDF5 signature are right."""
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        head = f.read(len(HDF5_SIGNATURE))
+    if spec.size is not None and size != spec.size:
+        return f"it has {size:,} bytes instead of {spec.size:,} (an interrupted download, or a web page?)"
+    if head != HDF5_SIGNATURE:
+        return "it is not an HDF5 file (a web page saved under its name?)"
+    return None
+
+
+def imagenet_weights(spec: Weights) -> Path:
+    """A checked local copy of ``spec``, to pass to ``keras.applications`` as ``weights=str(path)``. [notebook 04]
+
+    Looks in the mirror (``$TUTORIAL_DATA_DIR/keras-applications/``), then the cache
+    (``data/datasets/keras-applications/``), then downloads from Keras' own URL with the short timeout.
+    Raises :class:`DownloadError` when offline and :class:`ChecksumError` for a damaged copy, left where it is.
+    """
+    mirror = mirror_dir()
+    try:
+        for root in ([mirror] if mirror is not None else []) + [paths.cache_dir()]:
+            path = root / WEIGHTS_FOLDER / spec.name
+            if path.exists():
+                problem = _weights_problem(path, spec)
+                if problem:
+                    raise ChecksumError(f"{path} is not the published {spec.title}: {problem}. It was left "
+                                        f"untouched: move it aside (or ask whoever keeps that folder) and run again.")
+                return path
+        target = paths.cache_dir() / WEIGHTS_FOLDER / spec.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{spec.name}.", suffix=".part", dir=target.parent)
+        os.close(fd)
+        tmp = Path(tmp)
+        try:
+            print(f"Downloading {spec.title}...", file=sys.stderr)
+            fix = (f"To fix: (a) connect to the internet and run the cell again; or (b) download {spec.url} "
+                   f"elsewhere and put it in {target.parent}/, or in {WEIGHTS_FOLDER}/ inside ${MIRROR_ENV} "
+                   f"(a workshop copy).")
+            _download((spec.url,), tmp, spec.size or 0, spec.title, fix)
+            problem = _weights_problem(tmp, spec)
+            if problem:
+                raise ChecksumError(f"The download of {spec.title} is not the published file: {problem}. "
+                                    f"Nothing was saved.")
+            if target.exists():  # appeared meanwhile: never replace someone's file
+                raise DataError(f"{target} appeared during the download and was left as it is; run the cell again.")
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)  # our own temporary file, never a user's
+    except OSError as e:  # a read-only folder, a full disk, a folder in the way...
+        raise DataError(f"Cannot store {spec.title}: {e.strerror or e} ({e.filename or 'file system'}). "
+                        f"Check that {paths.cache_dir()} is writable and has space.") from None
+    return target
 
 
 # ---------------------------------------------------------------------------------------------
