@@ -193,3 +193,16 @@ def test_plot_helpers_reject_bad_input():
         plots.comparison_bars(["a"], [1, 2], unit="s", title="t")
     with pytest.raises(ValueError, match="file name"):
         plots.save(None, "../escape")
+
+
+def test_release_memory_gives_freed_memory_back():
+    import numpy as np
+
+    from utils import environment
+
+    before = environment.release_memory()
+    block = np.ones(200 * 2**20 // 8)  # 200 MB, touched
+    with_block = environment.release_memory()
+    del block
+    after = environment.release_memory()
+    assert with_block - before > 150 and with_block - after > 150
