@@ -114,7 +114,7 @@ DATASETS: dict[str, Dataset] = {
                 RemoteFile("t10k-images-idx3-ubyte.gz", "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6", 1648877, (_CVDF + "t10k-images-idx3-ubyte.gz",)),
                 RemoteFile("t10k-labels-idx1-ubyte.gz", "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6", 4542, (_CVDF + "t10k-labels-idx1-ubyte.gz",)),
             ),
-            notebooks=("03",),
+            notebooks=("03", "04"),
         ),
         Dataset(
             name="fashion-mnist",
@@ -126,7 +126,7 @@ DATASETS: dict[str, Dataset] = {
                 RemoteFile("t10k-images-idx3-ubyte.gz", "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073", 4422102, (_KERAS + "t10k-images-idx3-ubyte.gz",)),
                 RemoteFile("t10k-labels-idx1-ubyte.gz", "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5", 5148, (_KERAS + "t10k-labels-idx1-ubyte.gz",)),
             ),
-            notebooks=("02", "03", "08"),
+            notebooks=("02", "03", "04", "08"),
         ),
         Dataset(
             name="cats_and_dogs_filtered",
