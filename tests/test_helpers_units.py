@@ -165,6 +165,18 @@ def test_benchmark_syncs_tensor_like_results():
     assert Lazy.synced == 3
 
 
+def test_compare_interleaves_rounds_and_measures_ratios():
+    calls = []
+    timings = timing.compare({"slow": lambda: calls.append("s") or time.sleep(0.02),
+                              "fast": lambda: calls.append("f") or time.sleep(0.002)}, warmup=1, repeats=3)
+    assert "".join(calls) == "sf" * 4  # one warm-up round, then three timed rounds, each A then B
+    slow, fast = timings
+    assert (slow.label, fast.label) == ("slow", "fast") and len(slow.times_s) == len(fast.times_s) == 3
+    assert slow.median_s / fast.median_s > 3 and slow.peak_rss_mb > 0  # the real ratio is about 10
+    with pytest.raises(ValueError):
+        timing.compare({}, repeats=1)
+
+
 def test_bad_timing_arguments():
     with pytest.raises(ValueError):
         timing.benchmark(lambda: None, label="x", repeats=0)

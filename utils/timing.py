@@ -36,6 +36,11 @@ class Timing:
         return self.items / self.median_s if self.items and self.median_s else None
 
 
+def _wait(result):
+    """Wait for an asynchronous result (e.g. a GPU tensor) by fetching it; other values pass through."""
+    return result.numpy() if hasattr(result, "numpy") else result
+
+
 def _rss_mb() -> float:
     import psutil
 
@@ -52,9 +57,7 @@ def benchmark(fn, *, label: str, warmup: int = 1, repeats: int = 5, items: float
     """
     if repeats < 1 or warmup < 0:
         raise ValueError("benchmark: repeats must be >= 1 and warmup >= 0.")
-    if sync is None:
-        def sync(result):
-            return result.numpy() if hasattr(result, "numpy") else result
+    sync = sync or _wait
     for _ in range(warmup):
         sync(fn())
     peak = [_rss_mb()]
@@ -77,6 +80,44 @@ def benchmark(fn, *, label: str, warmup: int = 1, repeats: int = 5, items: float
         sampler.join()
     peak[0] = max(peak[0], _rss_mb())
     return Timing(label, times, items, unit, peak[0])
+
+
+def compare(fns: dict, *, warmup: int = 1, repeats: int = 5, items: float | None = None,
+            unit: str = "items") -> list[Timing]:
+    """Time several functions in interleaved rounds (A, B, C, A, B, C, ...), one :class:`Timing` each. [notebook 05]
+
+    When a machine's speed drifts (a shared cloud CPU, a laptop that heats up), timing all of A and then
+    all of B compares different moments; interleaving lets the drift touch every function alike, so the
+    ratios of the medians stay trustworthy. ``fns`` maps each label to a function called with no arguments;
+    a result with ``.numpy()`` is fetched inside the timed region, as in :func:`benchmark`.
+    """
+    if repeats < 1 or warmup < 0 or not fns:
+        raise ValueError("compare: give at least one function, repeats >= 1 and warmup >= 0.")
+    for _ in range(warmup):
+        for fn in fns.values():
+            _wait(fn())
+    times: dict[str, list[float]] = {label: [] for label in fns}
+    peaks = dict.fromkeys(fns, 0.0)
+    current = [next(iter(fns))]
+    stop = threading.Event()
+
+    def sample():
+        while not stop.wait(0.005):
+            peaks[current[0]] = max(peaks[current[0]], _rss_mb())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        for _ in range(repeats):
+            for label, fn in fns.items():
+                current[0] = label
+                start = time.perf_counter()
+                _wait(fn())
+                times[label].append(time.perf_counter() - start)
+    finally:
+        stop.set()
+        sampler.join()
+    return [Timing(label, times[label], items, unit, peaks[label] or _rss_mb()) for label in fns]
 
 
 def _fmt_time(seconds: float) -> str:
