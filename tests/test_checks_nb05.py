@@ -1,0 +1,75 @@
+"""Notebook 05's exercise checkers: reference answers pass, the common mistakes get their hint."""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from utils import exercises
+
+
+def verdict(exercise_id, answer):
+    return exercises.check(exercise_id, answer, quiet=True)
+
+
+def test_05_1_shuffle_then_batch():
+    assert verdict("05.1", lambda ds, b: ds.shuffle(ds.cardinality()).batch(b))
+    assert "returned None" in verdict("05.1", lambda ds, b: None).message
+    assert "shuffle whole batches" in verdict("05.1", lambda ds, b: ds.batch(b).shuffle(100)).message
+    assert "original order" in verdict("05.1", lambda ds, b: ds.batch(b)).message
+    assert "barely mixed" in verdict("05.1", lambda ds, b: ds.shuffle(8).batch(b)).message
+    assert "same order" in verdict(
+        "05.1", lambda ds, b: ds.shuffle(1000, seed=1, reshuffle_each_iteration=False).batch(b)).message
+    assert "batch after shuffling" in verdict("05.1", lambda ds, b: ds.shuffle(1000)).message
+    assert "exactly once" in verdict("05.1", lambda ds, b: ds.repeat(2).shuffle(1000).batch(b)).message
+    assert "tf.data.Dataset" in verdict("05.1", lambda ds, b: [1, 2]).message
+
+
+def test_05_2_cache_position():
+    assert verdict("05.2", lambda files, decode, augment, b: files.map(decode).cache().map(augment).batch(b))
+    assert "add cache()" in verdict("05.2", lambda files, decode, augment, b: files.map(decode).map(augment).batch(b)).message
+    assert "Put cache() before" in verdict(
+        "05.2", lambda files, decode, augment, b: files.map(decode).map(augment).cache().batch(b)).message
+    assert "Put cache() before" in verdict(
+        "05.2", lambda files, decode, augment, b: files.map(decode).map(augment).batch(b).cache()).message
+    assert "batch the examples" in verdict("05.2", lambda files, decode, augment, b: files.map(decode).cache()).message
+
+
+def write_good(path, images, labels):
+    with tf.io.TFRecordWriter(path) as writer:
+        for image, label in zip(images, labels, strict=True):
+            example = tf.train.Example(features=tf.train.Features(feature={
+                "image": tf.train.Feature(bytes_list=tf.train.BytesList(value=[image.tobytes()])),
+                "label": tf.train.Feature(int64_list=tf.train.Int64List(value=[int(label)])),
+            }))
+            writer.write(example.SerializeToString())
+
+
+def read_good(path, dtype=tf.uint8, shape=(28, 28)):
+    spec = {"image": tf.io.FixedLenFeature([], tf.string), "label": tf.io.FixedLenFeature([], tf.int64)}
+
+    def parse(record):
+        features = tf.io.parse_single_example(record, spec)
+        return tf.reshape(tf.io.decode_raw(features["image"], dtype), shape), features["label"]
+
+    return tf.data.TFRecordDataset(path).map(parse)
+
+
+def test_05_3_tfrecord():
+    assert verdict("05.3", (write_good, read_good))
+    assert "pair" in verdict("05.3", write_good).message
+    assert "(28, 28)" in verdict("05.3", (write_good, lambda p: read_good(p, shape=(784,)))).message
+
+    def write_float_labels(path, images, labels):
+        with tf.io.TFRecordWriter(path) as writer:
+            for image, label in zip(images, labels, strict=True):
+                example = tf.train.Example(features=tf.train.Features(feature={
+                    "image": tf.train.Feature(bytes_list=tf.train.BytesList(value=[image.tobytes()])),
+                    "label": tf.train.Feature(float_list=tf.train.FloatList(value=[float(label)])),
+                }))
+                writer.write(example.SerializeToString())
+
+    def write_nothing(path, images, labels):
+        return None
+
+    assert "Int64List" in verdict("05.3", (write_float_labels, read_good)).message
+    assert "create the file" in verdict("05.3", (write_nothing, read_good)).message
