@@ -17,6 +17,9 @@ def test_05_1_shuffle_then_batch():
     assert "shuffle whole batches" in verdict("05.1", lambda ds, b: ds.batch(b).shuffle(100)).message
     assert "original order" in verdict("05.1", lambda ds, b: ds.batch(b)).message
     assert "barely mixed" in verdict("05.1", lambda ds, b: ds.shuffle(8).batch(b)).message
+    for _ in range(5):  # a buffer of 100 for 240 examples is rejected every time, not at random
+        assert "barely mixed" in verdict("05.1", lambda ds, b: ds.shuffle(100).batch(b)).message
+    assert "never ends" in verdict("05.1", lambda ds, b: ds.shuffle(1000).batch(b).repeat()).message
     assert "same order" in verdict(
         "05.1", lambda ds, b: ds.shuffle(1000, seed=1, reshuffle_each_iteration=False).batch(b)).message
     assert "batch after shuffling" in verdict("05.1", lambda ds, b: ds.shuffle(1000)).message
@@ -32,6 +35,17 @@ def test_05_2_cache_position():
     assert "Put cache() before" in verdict(
         "05.2", lambda files, decode, augment, b: files.map(decode).map(augment).batch(b).cache()).message
     assert "batch the examples" in verdict("05.2", lambda files, decode, augment, b: files.map(decode).cache()).message
+    assert "Put cache() before" in verdict(  # frozen augmentation, hidden by a shuffle after the cache
+        "05.2", lambda files, decode, augment, b: files.map(decode).map(augment).cache().shuffle(6).batch(b)).message
+    assert verdict("05.2", lambda files, decode, augment, b: files.map(decode).cache().shuffle(6).map(augment).batch(b))
+
+
+def test_05_2_reused_cache_file(tmp_path):
+    def build(files, decode, augment, b):
+        return files.map(decode).cache(str(tmp_path / "decoded")).map(augment).batch(b)
+
+    assert verdict("05.2", build)  # the first time, the file cache is written
+    assert "cache file from an earlier run" in verdict("05.2", build).message
 
 
 def write_good(path, images, labels):
