@@ -48,12 +48,20 @@ def test_05_2_reused_cache_file(tmp_path):
     assert "cache file from an earlier run" in verdict("05.2", build).message
 
 
-def write_good(path, images, labels):
+def int64_label(label):
+    return tf.train.Feature(int64_list=tf.train.Int64List(value=[int(label)]))
+
+
+def float_label(label):
+    return tf.train.Feature(float_list=tf.train.FloatList(value=[float(label)]))
+
+
+def write_good(path, images, labels, label_feature=int64_label):
     with tf.io.TFRecordWriter(path) as writer:
         for image, label in zip(images, labels, strict=True):
             example = tf.train.Example(features=tf.train.Features(feature={
                 "image": tf.train.Feature(bytes_list=tf.train.BytesList(value=[image.tobytes()])),
-                "label": tf.train.Feature(int64_list=tf.train.Int64List(value=[int(label)])),
+                "label": label_feature(label),
             }))
             writer.write(example.SerializeToString())
 
@@ -74,13 +82,7 @@ def test_05_3_tfrecord():
     assert "(28, 28)" in verdict("05.3", (write_good, lambda p: read_good(p, shape=(784,)))).message
 
     def write_float_labels(path, images, labels):
-        with tf.io.TFRecordWriter(path) as writer:
-            for image, label in zip(images, labels, strict=True):
-                example = tf.train.Example(features=tf.train.Features(feature={
-                    "image": tf.train.Feature(bytes_list=tf.train.BytesList(value=[image.tobytes()])),
-                    "label": tf.train.Feature(float_list=tf.train.FloatList(value=[float(label)])),
-                }))
-                writer.write(example.SerializeToString())
+        write_good(path, images, labels, label_feature=float_label)
 
     def write_nothing(path, images, labels):
         return None
