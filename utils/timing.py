@@ -57,47 +57,26 @@ def benchmark(fn, *, label: str, warmup: int = 1, repeats: int = 5, items: float
     """
     if repeats < 1 or warmup < 0:
         raise ValueError("benchmark: repeats must be >= 1 and warmup >= 0.")
-    sync = sync or _wait
-    for _ in range(warmup):
-        sync(fn())
-    peak = [_rss_mb()]
-    stop = threading.Event()
-
-    def sample():
-        while not stop.wait(0.005):
-            peak[0] = max(peak[0], _rss_mb())
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    times = []
-    try:
-        for _ in range(repeats):
-            start = time.perf_counter()
-            sync(fn())
-            times.append(time.perf_counter() - start)
-    finally:
-        stop.set()
-        sampler.join()
-    peak[0] = max(peak[0], _rss_mb())
-    return Timing(label, times, items, unit, peak[0])
+    return compare({label: fn}, warmup=warmup, repeats=repeats, items=items, unit=unit, sync=sync)[0]
 
 
 def compare(fns: dict, *, warmup: int = 1, repeats: int = 5, items: float | None = None,
-            unit: str = "items") -> list[Timing]:
+            unit: str = "items", sync=None) -> list[Timing]:
     """Time several functions in interleaved rounds (A, B, C, A, B, C, ...), one :class:`Timing` each. [notebook 05]
 
     When a machine's speed drifts (a shared cloud CPU, a laptop that heats up), timing all of A and then
     all of B compares different moments; interleaving lets the drift touch every function alike, so the
     ratios of the medians stay trustworthy. ``fns`` maps each label to a function called with no arguments;
-    a result with ``.numpy()`` is fetched inside the timed region, as in :func:`benchmark`.
+    ``sync`` and the peak memory work as in :func:`benchmark`.
     """
     if repeats < 1 or warmup < 0 or not fns:
         raise ValueError("compare: give at least one function, repeats >= 1 and warmup >= 0.")
+    sync = sync or _wait
     for _ in range(warmup):
         for fn in fns.values():
-            _wait(fn())
+            sync(fn())
     times: dict[str, list[float]] = {label: [] for label in fns}
-    peaks = dict.fromkeys(fns, 0.0)
+    peaks = dict.fromkeys(fns, _rss_mb())
     current = [next(iter(fns))]
     stop = threading.Event()
 
@@ -112,12 +91,13 @@ def compare(fns: dict, *, warmup: int = 1, repeats: int = 5, items: float | None
             for label, fn in fns.items():
                 current[0] = label
                 start = time.perf_counter()
-                _wait(fn())
+                sync(fn())
                 times[label].append(time.perf_counter() - start)
+                peaks[label] = max(peaks[label], _rss_mb())
     finally:
         stop.set()
         sampler.join()
-    return [Timing(label, times[label], items, unit, peaks[label] or _rss_mb()) for label in fns]
+    return [Timing(label, times[label], items, unit, peaks[label]) for label in fns]
 
 
 def _fmt_time(seconds: float) -> str:
