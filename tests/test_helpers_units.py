@@ -218,3 +218,22 @@ def test_release_memory_gives_freed_memory_back():
     del block
     after = environment.release_memory()
     assert with_block - before > 150 and with_block - after > 150
+
+
+def test_quiet_native_logs_hides_only_native_stderr_and_restores_it(capfd):
+    import os
+    import sys
+
+    os.write(2, b"native before\n")
+    with environment.quiet_native_logs():
+        os.write(2, b"native inside\n")  # what C++ code writes: hidden
+        print("python inside")  # Python's own output still shows
+    os.write(2, b"native after\n")
+    with pytest.raises(RuntimeError, match="still raised"), environment.quiet_native_logs():
+        raise RuntimeError("still raised")
+    os.write(2, b"restored after an error\n")
+    sys.stderr.flush()
+    out, err = capfd.readouterr()
+    assert "python inside" in out
+    assert "native before" in err and "native after" in err and "restored after an error" in err
+    assert "native inside" not in err

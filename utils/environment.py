@@ -5,6 +5,7 @@ TensorFlow is imported only inside the functions that need it, so importing this
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import os
 import platform as _platform
@@ -255,3 +256,22 @@ def release_memory() -> float:
         except (OSError, AttributeError):  # not glibc (e.g. Alpine's musl): nothing to trim
             pass
     return psutil.Process().memory_info().rss / 2**20
+
+
+@contextlib.contextmanager
+def quiet_native_logs():
+    """Inside this block, hide what C++ libraries write to the process's stderr (file descriptor 2). [notebook 08]
+
+    TensorFlow's LiteRT converter logs every step at INFO level from C++, where Python's logging and warnings
+    filters cannot reach. Python's own output (``print``, warnings, tracebacks) still shows, and an exception
+    raised in the block propagates with its message; stderr is restored however the block ends.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)

@@ -1,0 +1,87 @@
+"""Notebook 08's exercise checkers: reference answers pass, the common mistakes get their hint."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from utils import exercises
+
+
+def verdict(exercise_id, answer):
+    return exercises.check(exercise_id, answer, quiet=True)
+
+
+def int8_parameters(low, high):
+    low, high = min(low, 0.0), max(high, 0.0)
+    scale = (high - low) / 255
+    return scale, int(round(-128 - low / scale))
+
+
+def test_08_1_int8_parameters():
+    assert verdict("08.1", int8_parameters)
+    assert verdict("08.1", lambda lo, hi: tuple(np.asarray(int8_parameters(lo, hi), dtype=object)))  # a tuple is a tuple
+    assert "returned None" in verdict("08.1", lambda lo, hi: None).message
+    assert "a pair" in verdict("08.1", lambda lo, hi: (hi - lo) / 255).message
+    as_float = lambda lo, hi: (int8_parameters(lo, hi)[0], float(int8_parameters(lo, hi)[1]))  # noqa: E731
+    assert "must be a Python int" in verdict("08.1", as_float).message
+    no_widening = lambda lo, hi: ((hi - lo) / 255, int(round(-128 - lo / ((hi - lo) / 255))))  # noqa: E731
+    assert "widen the range" in verdict("08.1", no_widening).message
+    by_256 = lambda lo, hi: ((max(hi, 0) - min(lo, 0)) / 256, 0)  # noqa: E731
+    assert "divide by 255" in verdict("08.1", by_256).message
+    uint8 = lambda lo, hi: (int8_parameters(lo, hi)[0], int8_parameters(lo, hi)[1] + 128)  # noqa: E731
+    assert "uint8" in verdict("08.1", uint8).message
+    flipped = lambda lo, hi: (int8_parameters(lo, hi)[0], -int8_parameters(lo, hi)[1])  # noqa: E731
+    assert "sign of the zero point" in verdict("08.1", flipped).message
+    off_by_one = lambda lo, hi: (int8_parameters(lo, hi)[0], int8_parameters(lo, hi)[1] + 1)  # noqa: E731
+    assert "expected zero_point" in verdict("08.1", off_by_one).message
+    assert "pass the function itself" in verdict("08.1", int8_parameters(0, 1)).message
+
+
+def global_masks(kernels, sparsity):
+    magnitudes = np.concatenate([np.abs(k).ravel() for k in kernels])
+    cut = int(round(sparsity * magnitudes.size))
+    threshold = np.partition(magnitudes, cut - 1)[cut - 1]
+    return [np.abs(k) > threshold for k in kernels]
+
+
+def per_layer_masks(kernels, sparsity):
+    return [np.abs(k) > np.quantile(np.abs(k), sparsity) for k in kernels]
+
+
+def test_08_2_global_masks():
+    assert verdict("08.2", global_masks)
+    assert "returned None" in verdict("08.2", lambda k, s: None).message
+    assert "one mask per kernel" in verdict("08.2", lambda k, s: global_masks(k, s)[:2]).message
+    assert "shape of its kernel" in verdict("08.2", lambda k, s: [m.ravel() for m in global_masks(k, s)]).message
+    assert "boolean masks" in verdict("08.2", lambda k, s: [m.astype("float32") for m in global_masks(k, s)]).message
+    assert "per-layer pruning" in verdict("08.2", per_layer_masks).message
+    assert "True means KEEP" in verdict("08.2", lambda k, s: [~m for m in global_masks(k, s)]).message
+    too_few = lambda k, s: global_masks(k, s / 2)  # noqa: E731
+    assert "remove" in verdict("08.2", too_few).message and "of all weights" in verdict("08.2", too_few).message
+
+    def signed(kernels, sparsity):  # forgets np.abs: removes the most negative weights
+        values = np.concatenate([k.ravel() for k in kernels])
+        threshold = np.sort(values)[int(round(sparsity * values.size)) - 1]
+        return [k > threshold for k in kernels]
+
+    assert "absolute value" in verdict("08.2", signed).message
+
+
+FORMATS = {
+    "train it further next week": "keras",
+    "serve it with TensorFlow Serving": "savedmodel",
+    "a microcontroller that only does integer arithmetic": "litert_int8",
+    "a phone GPU: half the size, still floating-point maths": "litert_float16",
+    "a quarter of the size, and no calibration data at hand": "litert_dynamic",
+}
+
+
+def test_08_3_formats():
+    assert verdict("08.3", dict(FORMATS))
+    assert "the dictionary" in verdict("08.3", list(FORMATS.values())).message
+    assert "missing" in verdict("08.3", {k: v for k, v in list(FORMATS.items())[1:]}).message
+    assert "still None" in verdict("08.3", {**FORMATS, "serve it with TensorFlow Serving": None}).message
+    assert "is not one of" in verdict("08.3", {**FORMATS, "train it further next week": "h5"}).message
+    wrong = verdict("08.3", {**FORMATS, "a microcontroller that only does integer arithmetic": "litert_dynamic"})
+    assert "integer-only hardware" in wrong.message
+    assert "TensorFlow Serving loads" in verdict("08.3", {**FORMATS, "serve it with TensorFlow Serving": "keras"}).message
