@@ -19,6 +19,14 @@ def int8_parameters(low, high):
 
 def test_08_1_int8_parameters():
     assert verdict("08.1", int8_parameters)
+
+    def in_float32_rounding_half_away(low, high):  # TFLite's own arithmetic: float32 and std::round
+        low, high = np.float32(min(low, 0.0)), np.float32(max(high, 0.0))
+        scale = (high - low) / np.float32(255)
+        value = np.float32(-128) - low / scale
+        return float(scale), int(np.sign(value) * np.floor(abs(value) + 0.5))
+
+    assert verdict("08.1", in_float32_rounding_half_away)
     assert verdict("08.1", lambda lo, hi: tuple(np.asarray(int8_parameters(lo, hi), dtype=object)))  # a tuple is a tuple
     assert "returned None" in verdict("08.1", lambda lo, hi: None).message
     assert "a pair" in verdict("08.1", lambda lo, hi: (hi - lo) / 255).message
@@ -65,6 +73,17 @@ def test_08_2_global_masks():
         return [k > threshold for k in kernels]
 
     assert "absolute value" in verdict("08.2", signed).message
+
+    def with_quantile(kernels, sparsity):  # np.quantile interpolates: one weight more or less than round() is fine
+        threshold = np.quantile(np.concatenate([np.abs(k).ravel() for k in kernels]), sparsity)
+        return [np.abs(k) > threshold for k in kernels]
+
+    def with_floor(kernels, sparsity):
+        magnitudes = np.sort(np.concatenate([np.abs(k).ravel() for k in kernels]))
+        threshold = magnitudes[int(sparsity * magnitudes.size) - 1]
+        return [np.abs(k) > threshold for k in kernels]
+
+    assert verdict("08.2", with_quantile) and verdict("08.2", with_floor)
 
 
 FORMATS = {

@@ -177,6 +177,17 @@ def test_compare_interleaves_rounds_and_measures_ratios():
         timing.compare({}, repeats=1)
 
 
+def test_compare_without_the_memory_sampler():
+    import threading
+
+    before = threading.active_count()
+    seen = []
+    timings = timing.compare({"a": lambda: seen.append(threading.active_count()) or time.sleep(0.001)},
+                             warmup=0, repeats=3, memory=False)
+    assert seen == [before] * 3  # no sampler thread ran alongside the timed calls
+    assert len(timings[0].times_s) == 3 and timings[0].peak_rss_mb == 0
+
+
 def test_bad_timing_arguments():
     with pytest.raises(ValueError):
         timing.benchmark(lambda: None, label="x", repeats=0)

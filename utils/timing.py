@@ -61,13 +61,14 @@ def benchmark(fn, *, label: str, warmup: int = 1, repeats: int = 5, items: float
 
 
 def compare(fns: dict, *, warmup: int = 1, repeats: int = 5, items: float | None = None,
-            unit: str = "items", sync=None) -> list[Timing]:
+            unit: str = "items", sync=None, memory: bool = True) -> list[Timing]:
     """Time several functions in interleaved rounds (A, B, C, A, B, C, ...), one :class:`Timing` each. [notebook 05]
 
     When a machine's speed drifts (a shared cloud CPU, a laptop that heats up), timing all of A and then
     all of B compares different moments; interleaving lets the drift touch every function alike, so the
     ratios of the medians stay trustworthy. ``fns`` maps each label to a function called with no arguments;
-    ``sync`` and the peak memory work as in :func:`benchmark`.
+    ``sync`` and the peak memory work as in :func:`benchmark`. ``memory=False`` skips the memory sampler, whose
+    thread competes with calls lasting microseconds (``peak_rss_mb`` is then 0) [notebook 08].
     """
     if repeats < 1 or warmup < 0 or not fns:
         raise ValueError("compare: give at least one function, repeats >= 1 and warmup >= 0.")
@@ -76,7 +77,7 @@ def compare(fns: dict, *, warmup: int = 1, repeats: int = 5, items: float | None
         for fn in fns.values():
             sync(fn())
     times: dict[str, list[float]] = {label: [] for label in fns}
-    peaks = dict.fromkeys(fns, _rss_mb())
+    peaks = dict.fromkeys(fns, _rss_mb() if memory else 0.0)
     current = [next(iter(fns))]
     stop = threading.Event()
 
@@ -85,7 +86,8 @@ def compare(fns: dict, *, warmup: int = 1, repeats: int = 5, items: float | None
             peaks[current[0]] = max(peaks[current[0]], _rss_mb())
 
     sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    if memory:
+        sampler.start()
     try:
         for _ in range(repeats):
             for label, fn in fns.items():
@@ -93,10 +95,12 @@ def compare(fns: dict, *, warmup: int = 1, repeats: int = 5, items: float | None
                 start = time.perf_counter()
                 sync(fn())
                 times[label].append(time.perf_counter() - start)
-                peaks[label] = max(peaks[label], _rss_mb())
+                if memory:
+                    peaks[label] = max(peaks[label], _rss_mb())
     finally:
         stop.set()
-        sampler.join()
+        if memory:
+            sampler.join()
     return [Timing(label, times[label], items, unit, peaks[label]) for label in fns]
 
 
