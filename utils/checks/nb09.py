@@ -12,7 +12,7 @@ def _causal(answer):
 
     if not callable(answer):
         raise Hint("pass the function itself (causal), not its result")
-    for n in (1, 4, 7):
+    for n in (4, 7, 1):
         got = answer(n)
         if got is None:
             raise Hint("causal returned None: replace the stub's 'return None' with your code")
