@@ -14,24 +14,37 @@ def verdict(exercise_id, answer):
 
 def test_09_1_causal():
     assert verdict("09.1", lambda n: np.tril(np.ones((n, n), dtype=bool)))
-    assert "returned None" in verdict("09.1", lambda n: None).message
-    assert "shape" in verdict("09.1", lambda n: np.tril(np.ones((n, n + 1), dtype=bool))).message
-    assert "booleans" in verdict("09.1", lambda n: np.tril(np.ones((n, n)))).message
-    assert "transpose" in verdict("09.1", lambda n: np.triu(np.ones((n, n), dtype=bool))).message
-    assert "keep the diagonal" in verdict("09.1", lambda n: np.tril(np.ones((n, n), dtype=bool), k=-1)).message
-    assert "lower-triangular" in verdict("09.1", lambda n: np.ones((n, n), dtype=bool)).message
-    assert "function itself" in verdict("09.1", np.tril(np.ones((3, 3), dtype=bool))).message
+    assert not (v := verdict("09.1", lambda n: None))
+    assert "returned None" in v.message
+    assert not (v := verdict("09.1", lambda n: np.tril(np.ones((n, n + 1), dtype=bool))))
+    assert "shape" in v.message
+    assert not (v := verdict("09.1", lambda n: np.tril(np.ones((n, n)))))
+    assert "booleans" in v.message
+    assert not (v := verdict("09.1", lambda n: np.triu(np.ones((n, n), dtype=bool))))
+    assert "transpose" in v.message
+    assert not (v := verdict("09.1", lambda n: np.tril(np.ones((n, n), dtype=bool), k=-1)))
+    assert "keep the diagonal" in v.message
+    assert not (v := verdict("09.1", lambda n: np.ones((n, n), dtype=bool)))
+    assert "lower-triangular" in v.message
+    assert not (v := verdict("09.1", np.tril(np.ones((3, 3), dtype=bool))))
+    assert "function itself" in v.message
 
 
 def test_09_2_tiny_attention():
     assert verdict("09.2", nb09._attention())
     assert verdict("09.2", nb09._attention().tolist())  # a nested list is fine
-    assert "no mask" in verdict("09.2", nb09._attention(masked=False)).message
-    assert "sqrt(2)" in verdict("09.2", nb09._attention(scale=False)).message
-    assert "axis=1" in verdict("09.2", nb09._attention(axis=0)).message
-    assert "(3, 2)" in verdict("09.2", np.zeros((2, 3))).message
-    assert "not yet" in verdict("09.2", np.zeros((3, 2))).message
-    assert "not a function" in verdict("09.2", lambda: None).message
+    assert not (v := verdict("09.2", nb09._attention(masked=False)))
+    assert "no mask" in v.message
+    assert not (v := verdict("09.2", nb09._attention(scale=False)))
+    assert "sqrt(2)" in v.message
+    assert not (v := verdict("09.2", nb09._attention(axis=0)))
+    assert "axis=1" in v.message
+    assert not (v := verdict("09.2", np.zeros((2, 3))))
+    assert "(3, 2)" in v.message
+    assert not (v := verdict("09.2", np.zeros((3, 2))))
+    assert "not yet" in v.message
+    assert not (v := verdict("09.2", lambda: None))
+    assert "not a function" in v.message
 
 
 def test_09_3_params_match_a_real_model():
@@ -64,10 +77,16 @@ def test_09_3_params_match_a_real_model():
     model(np.zeros((1, context), "int32"))
     assert model.count_params() == _reference(vocab, context, width, 1)
 
-    assert "returned None" in verdict("09.3", lambda *a: None).message
-    assert "position embedding" in verdict("09.3", lambda v, c, w, b: _reference(v, c, w, b) - c * w).message
-    assert "layer normalisation" in verdict("09.3", lambda v, c, w, b: _reference(v, c, w, b) - b * 4 * w - 2 * w).message
+    assert not (v := verdict("09.3", lambda *a: None))
+    assert "returned None" in v.message
+    assert not (v := verdict("09.3", lambda v, c, w, b: _reference(v, c, w, b) - c * w))
+    assert "position embedding" in v.message
+    assert not (v := verdict("09.3", lambda v, c, w, b: _reference(v, c, w, b) - b * 4 * w - 2 * w))
+    assert "layer normalisation" in v.message
     no_biases = lambda v, c, w, b: _reference(v, c, w, b) - b * 9 * w - v  # noqa: E731
-    assert "biases" in verdict("09.3", no_biases).message
-    assert "four projections" in verdict("09.3", lambda v, c, w, b: _reference(v, c, w, b) - b * 4 * (w * w + w)).message
-    assert "expected" in verdict("09.3", lambda *a: 1).message
+    assert not (v := verdict("09.3", no_biases))
+    assert "biases" in v.message
+    assert not (v := verdict("09.3", lambda v, c, w, b: _reference(v, c, w, b) - b * 4 * (w * w + w)))
+    assert "four projections" in v.message
+    assert not (v := verdict("09.3", lambda *a: 1))
+    assert "expected" in v.message

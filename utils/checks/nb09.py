@@ -55,7 +55,10 @@ def _tiny_attention(answer):
 
     if callable(answer):
         raise Hint("give the 3 x 2 array itself, not a function")
-    got = np.asarray(answer, dtype=float)
+    try:
+        got = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        raise Hint("give a 3 x 2 array of numbers (a NumPy array or nested lists)") from None
     if got.shape != (3, 2):
         raise Hint(f"the output has one row per position and one column per value feature: (3, 2), got {got.shape}")
     if np.allclose(got, _attention()):
