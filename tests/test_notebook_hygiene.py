@@ -18,15 +18,6 @@ from tools import nbtools
 
 NOTEBOOKS = nbtools.notebook_paths()
 ids = [p.stem for p in NOTEBOOKS]
-SETUP_FIRST_CELL = """import sys
-from pathlib import Path
-
-ROOT = next((p for p in (Path.cwd(), *Path.cwd().parents) if (p / "utils" / "__init__.py").is_file()), None)
-if ROOT is None:
-    raise SystemExit("Cannot find the project's utils/ folder: open this notebook from the project's notebooks/ "
-                     "folder (on Colab, first clone the project as the README's Colab row shows).")
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))"""
 FORBIDDEN = {
     "tf_keras": "write `import keras` (Keras 3)",
     "TF_USE_LEGACY_KERAS": "Keras 2 is not taught",
@@ -105,7 +96,7 @@ def is_optional_import(node) -> bool:
 def test_setup_holds_every_import(path):
     nb = load(path)
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert src(code[0]) == SETUP_FIRST_CELL, "the first code cell is the standard project-finding cell"
+    assert src(code[0]) == nbtools.setup_cell(), "the first code cell is the standard Setup cell: run 'python3 tasks.py sync'"
     tree = ast.parse(src(code[1]))
     assert all(isinstance(n, (ast.Import, ast.ImportFrom)) or is_optional_import(n) for n in tree.body), (
         "the second code cell holds only imports (and optional ones: try: import x / except ImportError: x = None)")

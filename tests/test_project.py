@@ -49,6 +49,7 @@ def test_binder_pins_match_requirements_with_the_cpu_build():
     local, binder = _pins(ROOT / "requirements.txt"), _pins(ROOT / "binder" / "requirements.txt")
     assert binder.pop("tensorflow-cpu") == local.pop("tensorflow-cpu")
     local.pop("tensorflow")
+    assert binder.pop("jupyter-server-proxy").startswith("jupyter-server-proxy==")  # Binder's TensorBoard, binder/start
     assert binder == local
     assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
 
@@ -66,6 +67,7 @@ def test_repo2docker_accepts_the_binder_folder():
     out = result.stdout + result.stderr
     assert result.returncode == 0, out[-3000:]
     assert "python=3.11" in out and 'pip install --no-cache-dir -r "binder/requirements.txt"' in out
+    assert 'R2D_ENTRYPOINT="${REPO_DIR}/binder/start"' in out  # binder/start runs before JupyterLab
 
 
 def test_utils_modules_have_no_import_time_side_effects():

@@ -1,0 +1,276 @@
+"""Colab, Binder and forks: the Setup cell's Colab bootstrap, requirements-colab.txt, and utils.badges.
+
+Nothing here touches the network: the bootstrap runs with process launching stubbed out.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tools import nbtools
+
+ROOT = nbtools.ROOT
+CFG = nbtools.settings()
+CHECKOUT = Path("/content") / CFG["repository"].split("/")[1]
+LINK = re.compile(r"https://(?:colab\.research\.google\.com/github|mybinder\.org/v2/gh)/[^)\s\"'>]+")
+# What Colab's image provides that the notebooks import (../shared/FACTS.md: Python 3.13, TF 2.20, Keras 3.13,
+# tfds 4.9.10; the rest are part of every Colab image). Anything else must be in requirements-colab.txt.
+COLAB_PROVIDES = {"tensorflow", "keras", "tensorflow-datasets", "tensorboard", "numpy", "matplotlib", "psutil",
+                  "ipython", "papermill"}
+NEVER_ON_COLAB = {"tensorflow", "tensorflow-cpu", "tensorflow-gpu", "keras", "tensorboard", "tf-keras", "jax"}
+IMPORT_NAMES = {"ai_edge_litert": "ai-edge-litert", "tensorflow_datasets": "tensorflow-datasets", "IPython": "ipython"}
+OPTIONAL = {"torch"}  # notebook 01's optional side-by-side cells say how to install it
+
+
+class Recorder:
+    """Stands in for subprocess.run and os.chdir, and records what the Setup cell asked for."""
+
+    def __init__(self, returncode=0):
+        self.commands, self.chdirs, self.returncode = [], [], returncode
+
+    def run(self, cmd, **kwargs):
+        self.commands.append(list(cmd))
+        return subprocess.CompletedProcess(cmd, self.returncode, stdout="", stderr="fatal: unable to access")
+
+    def chdir(self, path):
+        self.chdirs.append(str(path))
+
+
+def run_setup_cell(monkeypatch, on_colab: bool, checkout_exists: bool = False, returncode: int = 0):
+    recorder = Recorder(returncode)
+    monkeypatch.chdir(ROOT / "notebooks")
+    monkeypatch.setattr(subprocess, "run", recorder.run)
+    monkeypatch.setattr(os, "chdir", recorder.chdir)
+    monkeypatch.delenv("COLAB_RELEASE_TAG", raising=False)
+    if on_colab:
+        monkeypatch.setitem(sys.modules, "google.colab", type(sys)("google.colab"))
+    else:
+        monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    real_is_file = Path.is_file
+    marker = CHECKOUT / "utils" / "__init__.py"
+    monkeypatch.setattr(Path, "is_file", lambda p: (checkout_exists and p == marker) or real_is_file(p))
+    namespace = {}
+    exec(compile(nbtools.setup_cell(), "<setup cell>", "exec"), namespace)
+    return recorder, namespace
+
+
+def test_on_colab_the_setup_cell_clones_installs_and_changes_folder(monkeypatch):
+    recorder, namespace = run_setup_cell(monkeypatch, on_colab=True)
+    assert recorder.commands == [
+        ["git", "clone", "--quiet", "--depth", "1", "--branch", CFG["branch"],
+         f"https://github.com/{CFG['repository']}.git", str(CHECKOUT)],
+        [sys.executable, "-m", "pip", "install", "--quiet", "-r", str(CHECKOUT / "requirements-colab.txt")],
+    ]
+    assert recorder.chdirs == [str(CHECKOUT / "notebooks")]
+    assert namespace["ROOT"] == ROOT  # (os.chdir was stubbed, so the project found is this one)
+
+
+def test_on_colab_a_second_run_does_not_clone_again(monkeypatch):
+    recorder, _ = run_setup_cell(monkeypatch, on_colab=True, checkout_exists=True)
+    assert [cmd[:4] for cmd in recorder.commands] == [[sys.executable, "-m", "pip", "install"]]
+    assert recorder.chdirs == [str(CHECKOUT / "notebooks")]
+
+
+def test_elsewhere_the_setup_cell_runs_nothing(monkeypatch):
+    recorder, namespace = run_setup_cell(monkeypatch, on_colab=False)
+    assert recorder.commands == [] and recorder.chdirs == []
+    assert namespace["ROOT"] == ROOT and str(ROOT) in sys.path
+
+
+def test_a_failed_clone_says_what_to_do(monkeypatch):
+    with pytest.raises(SystemExit, match=r"Could not fetch the project \(is this runtime online\?\): fatal"):
+        run_setup_cell(monkeypatch, on_colab=True, returncode=128)
+
+
+def test_the_setup_cell_finds_no_project_with_a_clear_message(monkeypatch, tmp_path):
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    monkeypatch.delenv("COLAB_RELEASE_TAG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit, match="Cannot find the project's utils/ folder"):
+        exec(compile(nbtools.setup_cell(), "<setup cell>", "exec"), {})
+
+
+def _requirement_names(path: Path) -> dict[str, str]:
+    names = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            names[re.split(r"[<>=!~;\[ ]", line, maxsplit=1)[0].lower().replace("_", "-")] = line.split(";")[0].strip()
+    return names
+
+
+def test_requirements_colab_adds_only_what_colab_lacks_with_the_projects_pins():
+    colab, local = _requirement_names(ROOT / "requirements-colab.txt"), _requirement_names(ROOT / "requirements.txt")
+    assert colab and not NEVER_ON_COLAB & set(colab), f"requirements-colab.txt must never list {NEVER_ON_COLAB & set(colab)}"
+    for name, spec in colab.items():
+        assert local.get(name) == spec, f"requirements-colab.txt pins {spec!r}; requirements.txt has {local.get(name)!r}"
+
+
+def _third_party_imports() -> set[str]:
+    sources = [nbtools.source(c) for p in nbtools.notebook_paths() for c in json.loads(p.read_text())["cells"]
+               if c["cell_type"] == "code"]
+    sources += [p.read_text() for p in [*(ROOT / "notebooks" / "scripts").glob("*.py"), *(ROOT / "utils").rglob("*.py")]
+                if p.name != "run_notebooks.py"]  # the run report is a command-line tool, not run on Colab
+    names = set()
+    for text in sources:
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Import):
+                names |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names.add(node.module.split(".")[0])
+    return {n for n in names if n not in sys.stdlib_module_names and n not in ("utils", "tools", "google")}
+
+
+def test_every_module_the_notebooks_import_is_on_colab_or_in_requirements_colab():
+    colab = set(_requirement_names(ROOT / "requirements-colab.txt"))
+    missing = {IMPORT_NAMES.get(n, n) for n in _third_party_imports()} - COLAB_PROVIDES - colab - OPTIONAL
+    assert not missing, f"on Colab these would be missing: add them to requirements-colab.txt: {sorted(missing)}"
+
+
+def _links(text: str) -> list[str]:
+    return LINK.findall(text)
+
+
+def _expected(name: str) -> set[str]:
+    path = Path(name)
+    return {nbtools.colab_url(path, CFG), nbtools.binder_url(path, CFG)}
+
+
+def test_every_colab_and_binder_link_agrees_with_the_configured_location():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = {p.name for p in nbtools.notebook_paths()}
+    allowed = set().union(*(_expected(n) for n in names))
+    stray = [u for u in _links(readme) if u not in allowed]
+    assert not stray, f"README links that do not open a notebook at {CFG}: {stray[:3]}"
+    assert len(_links(readme)) >= 2 * len(names), "every notebook needs its Colab and Binder link in the README"
+    for path in nbtools.notebook_paths():
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        text = "\n".join(nbtools.source(c) for c in nb["cells"])
+        links = _links(text)
+        assert set(links) == _expected(path.name), f"{path.name}: its badges must open this notebook: {links}"
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        assert nbtools.source(code[0]) == nbtools.setup_cell(CFG), f"{path.name}: run 'python3 tasks.py sync'"
+
+
+def _copy_project(tmp_path: Path) -> Path:
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT / "notebooks", copy / "notebooks", ignore=shutil.ignore_patterns("scripts", "*.py"))
+    for folder in ("utils", "tools", "docs"):
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("README.md", "pyproject.toml"):
+        shutil.copy(ROOT / name, copy / name)
+    return copy
+
+
+def _badges(copy: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "utils.badges", *args], capture_output=True, text=True, cwd=copy,
+                          timeout=120)
+
+
+def _snapshot(copy: Path) -> dict[str, str]:
+    return {str(p.relative_to(copy)): p.read_text(encoding="utf-8") for p in sorted(copy.rglob("*"))
+            if p.is_file() and p.suffix in (".md", ".toml", ".ipynb")}
+
+
+def test_badges_points_a_fork_at_itself_and_back(tmp_path):
+    copy = _copy_project(tmp_path)
+    original = _snapshot(copy)
+    result = _badges(copy, "--repo", "ada-l/tf2-course", "--branch", "workshop-2027")
+    assert result.returncode == 0, result.stderr
+    assert "updated README.md" in result.stdout and "updated pyproject.toml" in result.stdout
+    forked = _snapshot(copy)
+    assert not [name for name, text in forked.items() if CFG["repository"] in text], "a link still opens the original"
+    links = [u for text in forked.values() for u in _links(text)]
+    assert links and all("/ada-l/tf2-course/" in u and "workshop-2027" in u for u in links)
+    for path in (copy / "notebooks").glob("*.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        text = "\n".join(nbtools.source(c) for c in nb["cells"])
+        assert {u for u in _links(text)} == {
+            f"https://colab.research.google.com/github/ada-l/tf2-course/blob/workshop-2027/notebooks/{path.name}",
+            f"https://mybinder.org/v2/gh/ada-l/tf2-course/workshop-2027?urlpath=lab/tree/notebooks/{path.name}"}
+        assert 'REPOSITORY, BRANCH = "ada-l/tf2-course", "workshop-2027"' in text
+    again = _badges(copy, "--repo", "ada-l/tf2-course", "--branch", "workshop-2027")
+    assert again.returncode == 0 and "nothing to change" in again.stdout and _snapshot(copy) == forked
+    back = _badges(copy, "--repo", CFG["repository"], "--branch", CFG["branch"])
+    assert back.returncode == 0 and _snapshot(copy) == original, "the round trip must restore every file exactly"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--repo", "tf2-course"], "write the GitHub repository as OWNER/NAME"),
+    (["--repo", "https://github.com/ada/tf2"], "write the GitHub repository as OWNER/NAME"),
+    (["--repo", "ada/tf2", "--branch", "feature/x"], "no '/'"),
+])
+def test_badges_refuses_bad_input_and_changes_nothing(tmp_path, args, message):
+    copy = _copy_project(tmp_path)
+    before = _snapshot(copy)
+    result = _badges(copy, *args)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+    assert _snapshot(copy) == before
+
+
+def test_binder_start_points_tensorboard_at_jupyters_proxy():
+    env = {**os.environ, "JUPYTERHUB_SERVICE_PREFIX": "/user/ada-l-tf2-abc123/"}
+    result = subprocess.run(["bash", str(ROOT / "binder" / "start"), sys.executable, "-c",
+                             "import os; print(os.environ['TENSORBOARD_PROXY_URL'])"],
+                            capture_output=True, text=True, env=env, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "/user/ada-l-tf2-abc123/proxy/%PORT%/"
+
+
+def test_tensorboard_embeds_and_is_served_through_jupyter_server_proxy(tmp_path, monkeypatch):
+    """What Binder does: one Jupyter port; TensorBoard on another port, reached at /proxy/<port>/."""
+    pytest.importorskip("jupyter_server_proxy", reason="jupyter-server-proxy is in requirements-dev.txt")
+    import urllib.request
+
+    import IPython.display
+    from tensorboard import notebook
+
+    from utils.workers import free_ports
+
+    shown = []
+    monkeypatch.setenv("TENSORBOARD_PROXY_URL", "/user/ada/proxy/%PORT%/")
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    notebook._display_ipython(port=6006, height=600, display_handle=None)  # what %tensorboard shows
+    assert '"/user/ada/proxy/6006/"' in shown[0].data
+
+    jupyter_port, board_port = free_ports(2, "127.0.0.1")
+    token = "t" + os.urandom(8).hex()
+    (tmp_path / "logs").mkdir()
+    servers = [
+        subprocess.Popen([sys.executable, "-m", "jupyter", "server", "--no-browser", f"--port={jupyter_port}",
+                          "--ip=127.0.0.1", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp_path}",
+                          *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+        subprocess.Popen([sys.executable, "-m", "tensorboard.main", "--logdir", str(tmp_path / "logs"),
+                          "--host", "127.0.0.1", "--port", str(board_port)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+    ]
+    try:
+        request = urllib.request.Request(f"http://127.0.0.1:{jupyter_port}/proxy/{board_port}/",
+                                         headers={"Authorization": f"token {token}"})
+        page, errors = "", []
+        for _ in range(240):  # TensorBoard imports TensorFlow first: allow a minute
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    page = response.read().decode("utf-8", "replace")
+                    break
+            except OSError as error:
+                errors.append(str(error))
+                assert all(s.poll() is None for s in servers), f"a server exited: {errors[-1]}"
+                time.sleep(0.25)
+        assert "<title>TensorBoard</title>" in page, f"no TensorBoard page through the proxy: {errors[-3:]}"
+    finally:
+        for server in servers:
+            server.kill()
+            server.wait(timeout=30)
