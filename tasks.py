@@ -5,6 +5,8 @@
     python3 tasks.py test      set up .venv from requirements-dev.txt and run the whole test suite
     python3 tasks.py report    run the notebooks headlessly and write a run report (see README)
     python3 tasks.py sync      strip notebook outputs, canonicalise JSON, regenerate badges and README table
+    python3 tasks.py learner-copies OUT
+                               write the notebooks without exercise solutions (checks kept) into folder OUT
 
 Anything after the command is passed on (to jupyter lab, pytest or utils.run_notebooks).
 The virtual environment is reused; it is updated when a requirements file changes.
@@ -164,7 +166,19 @@ def main(argv: list[str]) -> int:
         changed = nbtools.sync()
         print("\n".join(f"updated {c}" for c in changed) or "everything was already in sync")
         return 0
-    fail(f"unknown command {command!r}; use one of: lab, test, report, sync (python3 tasks.py --help)")
+    if command == "learner-copies":
+        if len(rest) != 1 or rest[0].startswith("-"):
+            fail("usage: python3 tasks.py learner-copies OUT (a folder outside notebooks/, e.g. build/learner)")
+        sys.path.insert(0, str(ROOT))
+        from tools import nbtools
+
+        try:
+            written = nbtools.export_learner_copies(Path(rest[0]))
+        except SystemExit as refused:
+            fail(str(refused))
+        print(f"wrote {len(written)} learner copies (no solutions; every check cell kept) into {written[0].parent}")
+        return 0
+    fail(f"unknown command {command!r}; use one of: lab, test, report, sync, learner-copies (python3 tasks.py --help)")
     return 2
 
 

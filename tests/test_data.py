@@ -301,7 +301,7 @@ def test_real_cats_and_dogs_and_shakespeare_verify(real_mirror):
 def test_prefetch_to_a_folder_makes_a_usable_mirror(real_mirror, tmp_path):
     target = tmp_path / "usb"
     assert data.main(["prefetch", "--to", str(target), "mnist", "tinyshakespeare"]) == 0
-    assert sorted(p.name for p in target.iterdir()) == ["mnist", "tinyshakespeare"]
+    assert sorted(p.name for p in target.iterdir()) == ["README.md", "mnist", "tinyshakespeare"]  # README: licences
     assert data.sha256_file(target / "mnist" / "t10k-labels-idx1-ubyte.gz") == data.DATASETS["mnist"].files[3].sha256
 
 

@@ -274,3 +274,14 @@ def test_tensorboard_embeds_and_is_served_through_jupyter_server_proxy(tmp_path,
         for server in servers:
             server.kill()
             server.wait(timeout=30)
+
+
+def test_the_instructor_guide_is_complete_and_its_commands_exist():
+    guide = (ROOT / "docs" / "INSTRUCTORS.md").read_text(encoding="utf-8")
+    assert not re.findall(r"\b(?:RUN|AGENDA|PEAK)_[A-Z0-9_]+\b", guide), "a placeholder was left in the guide"
+    for path in nbtools.notebook_paths():
+        assert re.search(rf"^\| {path.name[:2]} \|", guide, re.M), f"the run-time table lacks notebook {path.name[:2]}"
+    assert "python3 tasks.py learner-copies build/learner" in guide and "python -m utils.badges --repo" in guide
+    tasks_help = subprocess.run([sys.executable, "tasks.py", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert "learner-copies" in tasks_help.stdout
+    assert "docs/INSTRUCTORS.md" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -6,10 +6,12 @@
 * ``setup cell``: every notebook's first code cell, the same everywhere: on Colab it fetches the project and
   installs ``requirements-colab.txt``; everywhere it finds the project's ``utils/``.
 * ``readme table``: the README's table of notebooks, generated from the notebooks themselves.
+* ``learner copies``: the notebooks without their exercise solutions, for workshops (the checks stay).
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import tomllib
@@ -181,3 +183,54 @@ def sync(root: Path = ROOT) -> list[str]:
         readme.write_text(new, encoding="utf-8")
         changed.append("README.md")
     return changed
+
+
+LEARNER_NOTE = ("*This learner copy has no solution here: run the check cell above until it says your answer is right. "
+                "Your instructor has the full notebook.*")
+LEARNER_MARK = "tutorial_learner_copy"  # notebook metadata key: this file is an export, safe to replace
+SOLUTIONS_HIDDEN = "The solutions are hidden under each exercise: try first."
+SOLUTIONS_REMOVED = "This copy has no solutions: the check cell under each answer says when it is right."
+
+
+def learner_copy(nb: dict, path: Path, cfg: dict | None = None) -> dict:
+    """The notebook without its exercise solutions; every prompt, answer cell and check cell stays."""
+    nb = clean(copy.deepcopy(nb), path, cfg)
+    cells = []
+    for cell in nb["cells"]:
+        if "solution" in cell["metadata"].get("tags", []):
+            cell = {"cell_type": "markdown", "id": cell["id"], "metadata": {"tags": ["solution-removed"]},
+                    "source": LEARNER_NOTE}
+        elif cell["cell_type"] == "markdown":
+            cell["source"] = source(cell).replace(SOLUTIONS_HIDDEN, SOLUTIONS_REMOVED)
+        cell["source"] = source(cell).splitlines(keepends=True)
+        cells.append(cell)
+    nb["cells"] = cells
+    nb["metadata"][LEARNER_MARK] = True
+    return nb
+
+
+def export_learner_copies(out: Path, root: Path = ROOT) -> list[Path]:
+    """Write every notebook's learner copy into ``out``; never overwrite a file that is not an earlier export."""
+    out = out.resolve()
+    if out == (root / "notebooks").resolve() or (root / "notebooks").resolve() in out.parents:
+        raise SystemExit(f"{out}: write learner copies outside notebooks/ (e.g. build/learner), "
+                         "so that the full notebooks are never overwritten.")
+    if out.exists() and not out.is_dir():
+        raise SystemExit(f"{out} is a file; give a folder for the learner copies.")
+    cfg = settings(root)
+    plan = []
+    for path in notebook_paths(root):
+        target = out / path.name
+        if target.exists():
+            try:
+                earlier = json.loads(target.read_text(encoding="utf-8")).get("metadata", {}).get(LEARNER_MARK)
+            except (OSError, ValueError, AttributeError):
+                earlier = False
+            if not earlier:
+                raise SystemExit(f"{target} exists and is not an earlier learner copy: nothing was written. "
+                                 "Move it away or choose another folder.")
+        plan.append((target, canonical(learner_copy(json.loads(path.read_text(encoding="utf-8")), path, cfg))))
+    out.mkdir(parents=True, exist_ok=True)
+    for target, text in plan:
+        target.write_text(text, encoding="utf-8")
+    return [target for target, _ in plan]

@@ -90,7 +90,8 @@ class Dataset:
 
     name: str  # folder name in the mirror and the cache
     title: str
-    source: str  # where it comes from and its licence, in one line
+    source: str  # where it comes from, in one line
+    licence: str = ""  # the terms it comes under, in one line (written into a workshop kit's README)
     files: tuple[RemoteFile, ...] = ()
     archive: RemoteArchive | None = None
     tree_sha256: str | None = None  # for archive datasets: digest of the extracted files
@@ -108,6 +109,7 @@ DATASETS: dict[str, Dataset] = {
             name="mnist",
             title="MNIST handwritten digits",
             source="LeCun & Cortes, CC BY-SA 3.0; the IDX files TFDS downloads",
+            licence="CC BY-SA 3.0, Yann LeCun and Corinna Cortes (derived from NIST)",
             files=(
                 RemoteFile("train-images-idx3-ubyte.gz", "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609", 9912422, (_CVDF + "train-images-idx3-ubyte.gz",)),
                 RemoteFile("train-labels-idx1-ubyte.gz", "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c", 28881, (_CVDF + "train-labels-idx1-ubyte.gz",)),
@@ -120,6 +122,7 @@ DATASETS: dict[str, Dataset] = {
             name="fashion-mnist",
             title="Fashion-MNIST clothing images",
             source="Zalando Research, MIT; the files keras.datasets.fashion_mnist downloads",
+            licence="MIT, (c) 2017 Zalando SE",
             files=(
                 RemoteFile("train-images-idx3-ubyte.gz", "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84", 26421880, (_KERAS + "train-images-idx3-ubyte.gz",)),
                 RemoteFile("train-labels-idx1-ubyte.gz", "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845", 29515, (_KERAS + "train-labels-idx1-ubyte.gz",)),
@@ -132,6 +135,8 @@ DATASETS: dict[str, Dataset] = {
             name="cats_and_dogs_filtered",
             title="Cats vs dogs, filtered (2,000 train + 1,000 validation JPEGs)",
             source="Kaggle Dogs vs. Cats subset from the TensorFlow transfer-learning tutorial",
+            licence=("no explicit licence: Kaggle's Dogs vs. Cats photos (Microsoft Research Asirra, Petfinder.com), "
+                     "which Google distributes for machine-learning education. Use it for learning; do not relicense it"),
             archive=RemoteArchive(
                 urls=("https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip",),
                 size=68606236,
@@ -146,6 +151,7 @@ DATASETS: dict[str, Dataset] = {
             name="tinyshakespeare",
             title="Tiny Shakespeare (1.1 MB of plays, TF's text-generation corpus)",
             source="public domain; TensorFlow's shakespeare.txt (same bytes as char-rnn's input.txt)",
+            licence="public domain (Shakespeare's plays)",
             files=(
                 RemoteFile(
                     "input.txt",
@@ -638,6 +644,28 @@ def _copy_from_mirror(name: str) -> Path:
     return target
 
 
+KIT_README_TITLE = "# TensorFlow 2 Hands-On: offline data kit"
+
+
+def _write_kit_readme(folder: Path, names: list[str]) -> Path | None:
+    """For ``prefetch --to``: a README listing the kit's datasets and licences; never replaces someone else's file."""
+    readme = folder / "README.md"
+    if readme.exists() and not readme.read_text(encoding="utf-8", errors="replace").startswith(KIT_README_TITLE):
+        return None
+    rows = [f"| `{n}/` | {DATASETS[n].title} | notebooks {', '.join(DATASETS[n].notebooks)} | {DATASETS[n].licence} |"
+            for n in names if (folder / n).is_dir()]
+    readme.write_text("\n".join([
+        KIT_README_TITLE, "",
+        "Written by `python -m utils.data prefetch --to` for a workshop without a reliable network.",
+        "Copy this whole folder to a USB stick or a local file server; on each machine, point the notebooks at it:",
+        "", "```bash", "export TUTORIAL_DATA_DIR=/path/to/this/folder", "python -m utils.data verify   # every copy "
+        "checked against its SHA-256; exit 1 if one is damaged", "```", "",
+        "| folder | dataset | used by | licence |", "|---|---|---|---|", *rows, "",
+        "Files are checked, never changed: a damaged copy is reported, not deleted. Do not add other files here.", "",
+    ]), encoding="utf-8")
+    return readme
+
+
 def _names(args_names: list[str]) -> list[str]:
     for n in args_names:
         _dataset(n)
@@ -667,6 +695,11 @@ def main(argv: list[str] | None = None) -> int:
                 except DataError as e:
                     failed += 1
                     print(f"FAILED   {n:24s} {e}")
+            if args.to:
+                kit = Path(os.environ["TUTORIAL_CACHE_DIR"])
+                readme = _write_kit_readme(kit, names)
+                print(f"the kit's README (datasets and licences): {readme}" if readme else
+                      f"{kit / 'README.md'} is not this tool's: left as it is, and no kit README was written")
             if args.to and not failed:
                 print(f"\nLearners can now use this copy with: export {MIRROR_ENV}={os.environ['TUTORIAL_CACHE_DIR']}")
             return 1 if failed else 0
