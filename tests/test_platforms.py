@@ -6,6 +6,7 @@ Nothing here touches the network: the bootstrap runs with process launching stub
 from __future__ import annotations
 
 import ast
+import importlib.metadata
 import json
 import os
 import re
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_project import _pins
 from tools import nbtools
 
 ROOT = nbtools.ROOT
@@ -26,70 +28,108 @@ LINK = re.compile(r"https://(?:colab\.research\.google\.com/github|mybinder\.org
 # What Colab's image provides that the notebooks import (../shared/FACTS.md: Python 3.13, TF 2.20, Keras 3.13,
 # tfds 4.9.10; the rest are part of every Colab image). Anything else must be in requirements-colab.txt.
 COLAB_PROVIDES = {"tensorflow", "keras", "tensorflow-datasets", "tensorboard", "numpy", "matplotlib", "psutil",
-                  "ipython", "papermill"}
-NEVER_ON_COLAB = {"tensorflow", "tensorflow-cpu", "tensorflow-gpu", "keras", "tensorboard", "tf-keras", "jax"}
+                  "ipython"}
+# requirements-colab.txt is installed with --no-deps, so that nothing Colab's TensorFlow needs can change. What its
+# packages depend on must come with TensorFlow or tensorflow-datasets on Colab, or be listed in the file itself.
+TF_AND_TFDS_DEPENDENCIES = {"numpy", "protobuf", "ml-dtypes", "flatbuffers", "typing-extensions", "tqdm", "zipp"}
+NEVER_ON_COLAB = {"tensorflow", "tensorflow-cpu", "tensorflow-gpu", "keras", "tensorboard", "tf-keras", "jax", "numpy",
+                  "protobuf", "ml-dtypes"}
 IMPORT_NAMES = {"ai_edge_litert": "ai-edge-litert", "tensorflow_datasets": "tensorflow-datasets", "IPython": "ipython"}
 OPTIONAL = {"torch"}  # notebook 01's optional side-by-side cells say how to install it
 
 
 class Recorder:
-    """Stands in for subprocess.run and os.chdir, and records what the Setup cell asked for."""
+    """Stands in for subprocess.run, os.chdir and the file moves, and records what the Setup cell asked for."""
 
-    def __init__(self, returncode=0):
-        self.commands, self.chdirs, self.returncode = [], [], returncode
+    def __init__(self, returncodes=None):
+        self.commands, self.chdirs, self.renames, self.touched = [], [], [], []
+        self.returncodes = returncodes or {}  # first word of a command -> its exit code
 
     def run(self, cmd, **kwargs):
         self.commands.append(list(cmd))
-        return subprocess.CompletedProcess(cmd, self.returncode, stdout="", stderr="fatal: unable to access")
+        code = self.returncodes.get(Path(cmd[0]).name, 0)
+        return subprocess.CompletedProcess(cmd, code, stdout="", stderr="fatal: unable to access" if code else "")
 
     def chdir(self, path):
         self.chdirs.append(str(path))
 
 
-def run_setup_cell(monkeypatch, on_colab: bool, checkout_exists: bool = False, returncode: int = 0):
-    recorder = Recorder(returncode)
+def run_setup_cell(monkeypatch, colab: str | None, existing=(), returncodes=None, capsys=None):
+    """Execute the Setup cell; ``colab`` is how Colab shows itself ("module", "env" or None: not Colab)."""
+    recorder = Recorder(returncodes)
     monkeypatch.chdir(ROOT / "notebooks")
     monkeypatch.setattr(subprocess, "run", recorder.run)
     monkeypatch.setattr(os, "chdir", recorder.chdir)
     monkeypatch.delenv("COLAB_RELEASE_TAG", raising=False)
-    if on_colab:
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    if colab == "module":
         monkeypatch.setitem(sys.modules, "google.colab", type(sys)("google.colab"))
-    else:
-        monkeypatch.delitem(sys.modules, "google.colab", raising=False)
-    real_is_file = Path.is_file
-    marker = CHECKOUT / "utils" / "__init__.py"
-    monkeypatch.setattr(Path, "is_file", lambda p: (checkout_exists and p == marker) or real_is_file(p))
+    elif colab == "env":
+        monkeypatch.setenv("COLAB_RELEASE_TAG", "release-colab-20261101-060000-RC00")
+    present = {CHECKOUT / p for p in existing}
+    real_is_file, real_exists = Path.is_file, Path.exists
+    monkeypatch.setattr(Path, "is_file", lambda p: p in present or real_is_file(p))
+    monkeypatch.setattr(Path, "exists", lambda p: p in present or real_exists(p))
+    monkeypatch.setattr(Path, "rename", lambda p, to: recorder.renames.append((str(p), str(to))))
+    monkeypatch.setattr(Path, "touch", lambda p, *a, **k: recorder.touched.append(str(p)))
     namespace = {}
     exec(compile(nbtools.setup_cell(), "<setup cell>", "exec"), namespace)
     return recorder, namespace
 
 
-def test_on_colab_the_setup_cell_clones_installs_and_changes_folder(monkeypatch):
-    recorder, namespace = run_setup_cell(monkeypatch, on_colab=True)
-    assert recorder.commands == [
-        ["git", "clone", "--quiet", "--depth", "1", "--branch", CFG["branch"],
-         f"https://github.com/{CFG['repository']}.git", str(CHECKOUT)],
-        [sys.executable, "-m", "pip", "install", "--quiet", "-r", str(CHECKOUT / "requirements-colab.txt")],
-    ]
+CLONE = ["git", "clone", "--quiet", "--depth", "1", "--branch", CFG["branch"],
+         f"https://github.com/{CFG['repository']}.git", str(CHECKOUT) + ".partial"]
+PIP = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "-r", str(CHECKOUT / "requirements-colab.txt")]
+
+
+@pytest.mark.parametrize("colab", ["module", "env"])
+def test_on_colab_the_setup_cell_clones_installs_and_changes_folder(monkeypatch, colab):
+    recorder, namespace = run_setup_cell(monkeypatch, colab)
+    assert recorder.commands == [CLONE, PIP]
+    assert recorder.renames == [(str(CHECKOUT) + ".partial", str(CHECKOUT))]  # only a complete clone is used
+    assert recorder.touched == [str(CHECKOUT / ".colab-installed")]
     assert recorder.chdirs == [str(CHECKOUT / "notebooks")]
     assert namespace["ROOT"] == ROOT  # (os.chdir was stubbed, so the project found is this one)
 
 
-def test_on_colab_a_second_run_does_not_clone_again(monkeypatch):
-    recorder, _ = run_setup_cell(monkeypatch, on_colab=True, checkout_exists=True)
-    assert [cmd[:4] for cmd in recorder.commands] == [[sys.executable, "-m", "pip", "install"]]
+def test_on_colab_a_second_run_fetches_and_installs_nothing(monkeypatch):
+    recorder, _ = run_setup_cell(monkeypatch, "module", existing=("utils/__init__.py", ".colab-installed"))
+    assert recorder.commands == [] and recorder.renames == [] and recorder.touched == []
     assert recorder.chdirs == [str(CHECKOUT / "notebooks")]
 
 
-def test_elsewhere_the_setup_cell_runs_nothing(monkeypatch):
-    recorder, namespace = run_setup_cell(monkeypatch, on_colab=False)
-    assert recorder.commands == [] and recorder.chdirs == []
-    assert namespace["ROOT"] == ROOT and str(ROOT) in sys.path
+def test_elsewhere_the_setup_cell_runs_nothing(monkeypatch, tmp_path):
+    recorder, namespace = run_setup_cell(monkeypatch, None)
+    assert recorder.commands == [] and recorder.chdirs == [] and recorder.renames == []
+    assert namespace["ROOT"] == ROOT
 
 
 def test_a_failed_clone_says_what_to_do(monkeypatch):
-    with pytest.raises(SystemExit, match=r"Could not fetch the project \(is this runtime online\?\): fatal"):
-        run_setup_cell(monkeypatch, on_colab=True, returncode=128)
+    with pytest.raises(SystemExit, match=r"git clone failed: fatal: unable to access \(is the runtime online\?"):
+        run_setup_cell(monkeypatch, "module", returncodes={"git": 128})
+
+
+def test_a_folder_in_the_way_is_never_overwritten(monkeypatch):
+    with pytest.raises(SystemExit, match="exists but is not this project: rename it"):
+        run_setup_cell(monkeypatch, "module", existing=("",))  # /content/NAME exists, without utils/
+
+
+def test_a_failed_install_warns_and_the_notebook_goes_on(monkeypatch, capsys):
+    recorder, namespace = run_setup_cell(monkeypatch, "module", existing=("utils/__init__.py",),
+                                         returncodes={Path(sys.executable).name: 1})
+    assert recorder.commands == [PIP] and recorder.touched == []  # not marked: the next run tries again
+    assert "Warning: requirements-colab.txt did not install" in capsys.readouterr().out
+    assert recorder.chdirs == [str(CHECKOUT / "notebooks")] and namespace["ROOT"] == ROOT
+
+
+def test_sync_adds_a_setup_cell_to_a_new_notebook_and_never_overwrites_code():
+    nb = {"cells": [{"cell_type": "markdown", "id": "t", "metadata": {}, "source": "# New\n\nOne line."},
+                    {"cell_type": "code", "id": "c", "metadata": {}, "outputs": [], "execution_count": None,
+                     "source": "import tensorflow as tf"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    cells = nbtools.clean(nb, ROOT / "notebooks" / "99_new.ipynb", CFG)["cells"]
+    assert [nbtools.source(c) for c in cells[1:]] == [nbtools.setup_cell(CFG), "import tensorflow as tf"]
+    again = nbtools.clean(nb, ROOT / "notebooks" / "99_new.ipynb", CFG)["cells"]
+    assert len(again) == 3, "a second sync recognises the Setup cell"
 
 
 def test_the_setup_cell_finds_no_project_with_a_clear_message(monkeypatch, tmp_path):
@@ -100,20 +140,33 @@ def test_the_setup_cell_finds_no_project_with_a_clear_message(monkeypatch, tmp_p
         exec(compile(nbtools.setup_cell(), "<setup cell>", "exec"), {})
 
 
-def _requirement_names(path: Path) -> dict[str, str]:
-    names = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.split("#")[0].strip()
-        if line:
-            names[re.split(r"[<>=!~;\[ ]", line, maxsplit=1)[0].lower().replace("_", "-")] = line.split(";")[0].strip()
-    return names
+def _runtime_dependencies(package: str) -> set[str]:
+    """What ``package`` (as installed here) needs on Colab's Python 3.13, without extras."""
+    from packaging.requirements import Requirement
+
+    needs = set()
+    for line in importlib.metadata.requires(package) or []:
+        req = Requirement(line)
+        if req.marker is None or req.marker.evaluate({"python_version": "3.13", "extra": ""}):
+            needs.add(req.name)
+    return needs
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def test_requirements_colab_adds_only_what_colab_lacks_with_the_projects_pins():
-    colab, local = _requirement_names(ROOT / "requirements-colab.txt"), _requirement_names(ROOT / "requirements.txt")
+    colab = {_norm(n): spec for n, spec in _pins(ROOT / "requirements-colab.txt").items()}
+    local = {_norm(n): spec for n, spec in _pins(ROOT / "requirements.txt").items()}
     assert colab and not NEVER_ON_COLAB & set(colab), f"requirements-colab.txt must never list {NEVER_ON_COLAB & set(colab)}"
-    for name, spec in colab.items():
-        assert local.get(name) == spec, f"requirements-colab.txt pins {spec!r}; requirements.txt has {local.get(name)!r}"
+    direct = {name for name in colab if name in local}
+    for name in direct:
+        assert local[name] == colab[name], f"requirements-colab.txt pins {colab[name]!r}; requirements.txt {local[name]!r}"
+    pulled_in = {_norm(n) for name in direct for n in _runtime_dependencies(name)}
+    assert set(colab) - direct <= pulled_in, f"{set(colab) - direct - pulled_in}: neither a project pin nor needed by one"
+    missing = pulled_in - set(colab) - TF_AND_TFDS_DEPENDENCIES
+    assert not missing, f"installed with --no-deps, these would be missing on Colab: add them to the file: {missing}"
 
 
 def _third_party_imports() -> set[str]:
@@ -132,8 +185,8 @@ def _third_party_imports() -> set[str]:
 
 
 def test_every_module_the_notebooks_import_is_on_colab_or_in_requirements_colab():
-    colab = set(_requirement_names(ROOT / "requirements-colab.txt"))
-    missing = {IMPORT_NAMES.get(n, n) for n in _third_party_imports()} - COLAB_PROVIDES - colab - OPTIONAL
+    colab = {_norm(n) for n in _pins(ROOT / "requirements-colab.txt")}
+    missing = {_norm(IMPORT_NAMES.get(n, n)) for n in _third_party_imports()} - COLAB_PROVIDES - colab - OPTIONAL
     assert not missing, f"on Colab these would be missing: add them to requirements-colab.txt: {sorted(missing)}"
 
 
@@ -210,6 +263,8 @@ def test_badges_points_a_fork_at_itself_and_back(tmp_path):
     (["--repo", "tf2-course"], "write the GitHub repository as OWNER/NAME"),
     (["--repo", "https://github.com/ada/tf2"], "write the GitHub repository as OWNER/NAME"),
     (["--repo", "ada/tf2", "--branch", "feature/x"], "no '/'"),
+    (["--repo", "ada/.."], "write the GitHub repository as OWNER/NAME"),
+    (["--repo", "ada/tf2.git"], "(no .git)"),
 ])
 def test_badges_refuses_bad_input_and_changes_nothing(tmp_path, args, message):
     copy = _copy_project(tmp_path)
@@ -279,9 +334,25 @@ def test_tensorboard_embeds_and_is_served_through_jupyter_server_proxy(tmp_path,
 def test_the_instructor_guide_is_complete_and_its_commands_exist():
     guide = (ROOT / "docs" / "INSTRUCTORS.md").read_text(encoding="utf-8")
     assert not re.findall(r"\b(?:RUN|AGENDA|PEAK)_[A-Z0-9_]+\b", guide), "a placeholder was left in the guide"
+    run_times = guide[guide.index("## Measured run times"):guide.index("## A 3-hour agenda")]
     for path in nbtools.notebook_paths():
-        assert re.search(rf"^\| {path.name[:2]} \|", guide, re.M), f"the run-time table lacks notebook {path.name[:2]}"
+        assert re.search(rf"^\| {path.name[:2]} \| [^|]+ \| [0-9.]+ (?:s|min) \| [0-9,]+ MB \|$", run_times, re.M), (
+            f"the run-time table lacks notebook {path.name[:2]}")
     assert "python3 tasks.py learner-copies build/learner" in guide and "python -m utils.badges --repo" in guide
     tasks_help = subprocess.run([sys.executable, "tasks.py", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert "learner-copies" in tasks_help.stdout
     assert "docs/INSTRUCTORS.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage, message", [
+    ("README.md", "lacks the notebook-table markers"),
+    ("notebooks/05_tf_data_pipelines.ipynb", "JSONDecodeError"),
+])
+def test_badges_changes_nothing_when_a_file_cannot_be_rewritten(tmp_path, damage, message):
+    copy = _copy_project(tmp_path)
+    broken = copy / damage
+    broken.write_text(broken.read_text(encoding="utf-8").replace("notebook-table", "table")[:-200], encoding="utf-8")
+    before = _snapshot(copy)
+    result = _badges(copy, "--repo", "ada-l/tf2-course")
+    assert result.returncode == 2 and message in result.stderr and "Nothing was changed" in result.stderr
+    assert "Traceback" not in result.stderr and _snapshot(copy) == before

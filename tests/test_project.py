@@ -73,7 +73,7 @@ def test_repo2docker_accepts_the_binder_folder():
 def test_utils_modules_have_no_import_time_side_effects():
     code = ("import os, sys, json; before = dict(os.environ); import random; state = random.getstate();"
             "import utils, utils.data, utils.environment, utils.exercises, utils.paths, utils.plots, utils.profiles,"
-            " utils.report, utils.run_notebooks, utils.timing;"
+            " utils.report, utils.run_notebooks, utils.timing, utils.badges;"
             "assert dict(os.environ) == before and random.getstate() == state;"
             "heavy = [m for m in ('tensorflow', 'keras', 'matplotlib', 'papermill') if m in sys.modules];"
             "print(json.dumps(heavy))")

@@ -27,24 +27,33 @@ KEEP_NB_METADATA = ("kernelspec", "language_info")
 
 
 SETUP_CELL = """import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 REPOSITORY, BRANCH = "{repository}", "{branch}"  # set by: python -m utils.badges
-if "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ:  # Colab only: fetch the project, add what
-    # Colab lacks (requirements-colab.txt never lists TensorFlow: reinstalling it forces a restart), go to notebooks/
+if "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ:  # on Colab only: fetch the project, add
+    # what Colab lacks (requirements-colab.txt, without dependencies: TensorFlow is never reinstalled), go to notebooks/
     checkout = Path("/content") / REPOSITORY.split("/")[1]
     if not (checkout / "utils" / "__init__.py").is_file():
+        if checkout.exists():
+            raise SystemExit(f"{{checkout}} exists but is not this project: rename it, then run this cell again.")
         print(f"Colab: fetching github.com/{{REPOSITORY}} ({{BRANCH}}) into {{checkout}}")
+        partial = checkout.with_name(checkout.name + ".partial")  # renamed when complete: an interrupted clone restarts
+        shutil.rmtree(partial, ignore_errors=True)
         done = subprocess.run(["git", "clone", "--quiet", "--depth", "1", "--branch", BRANCH,
-                               f"https://github.com/{{REPOSITORY}}.git", str(checkout)], capture_output=True, text=True)
+                               f"https://github.com/{{REPOSITORY}}.git", str(partial)], capture_output=True, text=True)
         if done.returncode != 0:
-            raise SystemExit(f"Could not fetch the project (is this runtime online?): {{done.stderr.strip()}}")
-    done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-r",
-                           str(checkout / "requirements-colab.txt")], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"Could not install requirements-colab.txt; run this cell again: {{done.stderr.strip()}}")
+            raise SystemExit(f"git clone failed: {{done.stderr.strip()}} (is the runtime online? does {{BRANCH}} exist?)")
+        partial.rename(checkout)
+    if not (checkout / ".colab-installed").is_file():
+        done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "-r",
+                               str(checkout / "requirements-colab.txt")], capture_output=True, text=True)
+        if done.returncode == 0:
+            (checkout / ".colab-installed").touch()
+        else:  # the notebooks still run: notebook 08 falls back to tf.lite; run this cell again to retry
+            print(f"Warning: requirements-colab.txt did not install: {{done.stderr.strip()[-500:]}}")
     os.chdir(checkout / "notebooks")
 
 ROOT = next((p for p in (Path.cwd(), *Path.cwd().parents) if (p / "utils" / "__init__.py").is_file()), None)
@@ -53,6 +62,7 @@ if ROOT is None:
                      "folder, or open it on Colab from the README's badges.")
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))"""
+SETUP_MARK = "# set by: python -m utils.badges"  # how sync recognises an existing Setup cell
 
 
 def settings(root: Path = ROOT) -> dict:
@@ -104,6 +114,11 @@ def _set_badges(nb: dict, path: Path, cfg: dict | None = None) -> None:
     first["source"] = "\n".join(lines + ["", badges(path, cfg)])
 
 
+def _free_id(nb: dict, stem: str) -> str:
+    taken = {cell.get("id") for cell in nb["cells"]}
+    return next(f"{stem}{i or ''}" for i in range(len(taken) + 1) if f"{stem}{i or ''}" not in taken)
+
+
 def clean(nb: dict, path: Path, cfg: dict | None = None) -> dict:
     """Strip outputs and volatile metadata, set the badges and the setup cell, split sources; return the notebook."""
     cfg = cfg or settings()
@@ -117,9 +132,13 @@ def clean(nb: dict, path: Path, cfg: dict | None = None) -> dict:
     nb["metadata"]["language_info"] = {"name": "python"}
     if nb["cells"] and nb["cells"][0]["cell_type"] == "markdown":
         _set_badges(nb, path, cfg)
-    code = [cell for cell in nb["cells"] if cell["cell_type"] == "code"]
-    if code:
-        code[0]["source"] = setup_cell(cfg)
+    first_code = next((i for i, cell in enumerate(nb["cells"]) if cell["cell_type"] == "code"), None)
+    if first_code is not None and SETUP_MARK in source(nb["cells"][first_code]):
+        nb["cells"][first_code]["source"] = setup_cell(cfg)
+    elif first_code is not None or nb["cells"]:  # a new notebook: add the Setup cell, never overwrite a cell's code
+        at = first_code if first_code is not None else len(nb["cells"])
+        nb["cells"].insert(at, {"cell_type": "code", "id": _free_id(nb, "setup"), "metadata": {}, "outputs": [],
+                                "execution_count": None, "source": setup_cell(cfg)})
     for cell in nb["cells"]:  # as nbformat writes it: a list of lines
         cell["source"] = source(cell).splitlines(keepends=True)
     return nb
@@ -159,11 +178,11 @@ def readme_table(cfg: dict | None = None, root: Path = ROOT) -> str:
     return "\n".join([TABLE_BEGIN, *rows, TABLE_END])
 
 
-def readme_with_table(text: str, root: Path = ROOT) -> str:
+def readme_with_table(text: str, root: Path = ROOT, cfg: dict | None = None) -> str:
     start, end = text.find(TABLE_BEGIN), text.find(TABLE_END)
     if start < 0 or end < 0:
         raise SystemExit("README.md lacks the notebook-table markers; put them back where the table goes.")
-    return text[:start] + readme_table(root=root) + text[end + len(TABLE_END):]
+    return text[:start] + readme_table(cfg, root) + text[end + len(TABLE_END):]
 
 
 def sync(root: Path = ROOT) -> list[str]:
@@ -188,8 +207,9 @@ def sync(root: Path = ROOT) -> list[str]:
 LEARNER_NOTE = ("*This learner copy has no solution here: run the check cell above until it says your answer is right. "
                 "Your instructor has the full notebook.*")
 LEARNER_MARK = "tutorial_learner_copy"  # notebook metadata key: this file is an export, safe to replace
-SOLUTIONS_HIDDEN = "The solutions are hidden under each exercise: try first."
 SOLUTIONS_REMOVED = "This copy has no solutions: the check cell under each answer says when it is right."
+EXERCISES = re.compile(r"^## Exercises", re.MULTILINE)
+SOLUTION_LINE = re.compile(r"^[^\n]*\bsolutions?\b[^\n]*$", re.IGNORECASE | re.MULTILINE)
 
 
 def learner_copy(nb: dict, path: Path, cfg: dict | None = None) -> dict:
@@ -200,8 +220,10 @@ def learner_copy(nb: dict, path: Path, cfg: dict | None = None) -> dict:
         if "solution" in cell["metadata"].get("tags", []):
             cell = {"cell_type": "markdown", "id": cell["id"], "metadata": {"tags": ["solution-removed"]},
                     "source": LEARNER_NOTE}
-        elif cell["cell_type"] == "markdown":
-            cell["source"] = source(cell).replace(SOLUTIONS_HIDDEN, SOLUTIONS_REMOVED)
+        elif cell["cell_type"] == "markdown" and (heading := EXERCISES.search(source(cell))):
+            before, after = source(cell)[:heading.start()], source(cell)[heading.start():]
+            after, found = SOLUTION_LINE.subn(SOLUTIONS_REMOVED, after)  # "the solutions are hidden ..." lines
+            cell["source"] = before + (after if found else f"{after.rstrip()}\n{SOLUTIONS_REMOVED}")
         cell["source"] = source(cell).splitlines(keepends=True)
         cells.append(cell)
     nb["cells"] = cells

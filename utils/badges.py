@@ -56,8 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--branch", default="main", help="the branch the links open (default: main)")
     parser.add_argument("--project", type=Path, default=ROOT, help=argparse.SUPPRESS)  # the tests use a copy
     args = parser.parse_args(argv)
-    if not REPOSITORY.fullmatch(args.repo):
-        parser.error(f"--repo {args.repo!r}: write the GitHub repository as OWNER/NAME, e.g. --repo ada/tf2-course")
+    if not REPOSITORY.fullmatch(args.repo) or args.repo.split("/")[1] in (".", "..") or args.repo.endswith(".git"):
+        parser.error(f"--repo {args.repo!r}: write the GitHub repository as OWNER/NAME (no .git), e.g. --repo ada/tf2-course")
     if not BRANCH.fullmatch(args.branch):
         parser.error(f"--branch {args.branch!r}: use letters, digits, '.', '_' and '-' only (no '/'), e.g. workshop-2027")
     root = args.project.resolve()
@@ -68,32 +68,28 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(root))
     from tools import nbtools
 
-    text = pyproject.read_text(encoding="utf-8")
-    old = tomllib.loads(text)["tool"]["tutorial"]
     new = {"repository": args.repo, "branch": args.branch}
-    changed = []
-    new_text = _tool_table(text, **new)
-    if new_text != text:
-        pyproject.write_text(new_text, encoding="utf-8")
-        changed.append("pyproject.toml")
-    prose = [root / "README.md", *sorted((root / "docs").glob("*.md"))]
-    for path in prose:
-        before = path.read_text(encoding="utf-8")
-        after = _relink(before, old, new)
-        if after != before:
-            path.write_text(after, encoding="utf-8")
-            changed.append(str(path.relative_to(root)))
-    for path in nbtools.notebook_paths(root):  # links in the notebooks' own text; sync() then redoes badges and setup
-        before = path.read_text(encoding="utf-8")
-        nb = json.loads(before)
-        for cell in nb["cells"]:
-            if cell["cell_type"] == "markdown":
-                cell["source"] = _relink(nbtools.source(cell), old, new)
-        after = nbtools.canonical(nbtools.clean(nb, path, new))
-        if after != before:
-            path.write_text(after, encoding="utf-8")
-            changed.append(str(path.relative_to(root)))
-    changed += [c for c in nbtools.sync(root) if c not in changed]
+    try:  # every new text is made first; nothing is written if any file cannot be read or rewritten
+        text = pyproject.read_text(encoding="utf-8")
+        old = {key: tomllib.loads(text)["tool"]["tutorial"][key] for key in ("repository", "branch")}
+        planned = {pyproject: _tool_table(text, **new)}
+        for path in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
+            planned[path] = _relink(path.read_text(encoding="utf-8"), old, new)
+        planned[root / "README.md"] = nbtools.readme_with_table(planned[root / "README.md"], root, new)
+        for path in nbtools.notebook_paths(root):  # the text's links; clean() redoes the badges and the Setup cell
+            nb = json.loads(path.read_text(encoding="utf-8"))
+            for cell in nb["cells"]:
+                if cell["cell_type"] == "markdown":
+                    cell["source"] = _relink(nbtools.source(cell), old, new)
+            planned[path] = nbtools.canonical(nbtools.clean(nb, path, new))
+    except SystemExit as problem:
+        parser.error(f"{problem} Nothing was changed.")
+    except (OSError, ValueError, KeyError) as problem:  # unreadable files, broken TOML or JSON
+        parser.error(f"cannot rewrite the links ({type(problem).__name__}: {problem}). Nothing was changed.")
+    changed = [path for path, text in planned.items() if path.read_text(encoding="utf-8") != text]
+    for path in changed:
+        path.write_text(planned[path], encoding="utf-8")
+    changed = [str(path.relative_to(root)) for path in changed]
     print(f"Every Colab and Binder link now opens github.com/{args.repo} (branch {args.branch}).")
     print("\n".join(f"  updated {c}" for c in changed) or "  (nothing to change: they already did)")
     if changed:

@@ -108,7 +108,7 @@ DATASETS: dict[str, Dataset] = {
         Dataset(
             name="mnist",
             title="MNIST handwritten digits",
-            source="LeCun & Cortes, CC BY-SA 3.0; the IDX files TFDS downloads",
+            source="Yann LeCun and Corinna Cortes; the IDX files TFDS downloads",
             licence="CC BY-SA 3.0, Yann LeCun and Corinna Cortes (derived from NIST)",
             files=(
                 RemoteFile("train-images-idx3-ubyte.gz", "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609", 9912422, (_CVDF + "train-images-idx3-ubyte.gz",)),
@@ -121,7 +121,7 @@ DATASETS: dict[str, Dataset] = {
         Dataset(
             name="fashion-mnist",
             title="Fashion-MNIST clothing images",
-            source="Zalando Research, MIT; the files keras.datasets.fashion_mnist downloads",
+            source="Zalando Research; the files keras.datasets.fashion_mnist downloads",
             licence="MIT, (c) 2017 Zalando SE",
             files=(
                 RemoteFile("train-images-idx3-ubyte.gz", "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84", 26421880, (_KERAS + "train-images-idx3-ubyte.gz",)),
@@ -150,7 +150,7 @@ DATASETS: dict[str, Dataset] = {
         Dataset(
             name="tinyshakespeare",
             title="Tiny Shakespeare (1.1 MB of plays, TF's text-generation corpus)",
-            source="public domain; TensorFlow's shakespeare.txt (same bytes as char-rnn's input.txt)",
+            source="TensorFlow's shakespeare.txt (same bytes as char-rnn's input.txt)",
             licence="public domain (Shakespeare's plays)",
             files=(
                 RemoteFile(
@@ -652,8 +652,8 @@ def _write_kit_readme(folder: Path, names: list[str]) -> Path | None:
     readme = folder / "README.md"
     if readme.exists() and not readme.read_text(encoding="utf-8", errors="replace").startswith(KIT_README_TITLE):
         return None
-    rows = [f"| `{n}/` | {DATASETS[n].title} | notebooks {', '.join(DATASETS[n].notebooks)} | {DATASETS[n].licence} |"
-            for n in names if (folder / n).is_dir()]
+    rows = [f"| `{n}/` | {ds.title} | notebooks {', '.join(ds.notebooks)} | {ds.licence} |"
+            for n, ds in DATASETS.items() if n in names or (folder / n).is_dir()]  # earlier prefetches too
     readme.write_text("\n".join([
         KIT_README_TITLE, "",
         "Written by `python -m utils.data prefetch --to` for a workshop without a reliable network.",
@@ -661,7 +661,9 @@ def _write_kit_readme(folder: Path, names: list[str]) -> Path | None:
         "", "```bash", "export TUTORIAL_DATA_DIR=/path/to/this/folder", "python -m utils.data verify   # every copy "
         "checked against its SHA-256; exit 1 if one is damaged", "```", "",
         "| folder | dataset | used by | licence |", "|---|---|---|---|", *rows, "",
-        "Files are checked, never changed: a damaged copy is reported, not deleted. Do not add other files here.", "",
+        "Files are checked, never changed: a damaged copy is reported, not deleted.",
+        "Notebook 04 also looks here for MobileNetV2's ImageNet weights, in `keras-applications/` (see the project's "
+        "README, *Troubleshooting*); they are not downloaded by this command.", "",
     ]), encoding="utf-8")
     return readme
 
