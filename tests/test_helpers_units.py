@@ -248,3 +248,11 @@ def test_quiet_native_logs_hides_only_native_stderr_and_restores_it(capfd):
     assert "python inside" in out
     assert "native before" in err and "native after" in err and "restored after an error" in err
     assert "native inside" not in err
+
+
+def test_memory_headroom_reads_the_containers_limit_and_usage(monkeypatch):
+    values = {"/sys/fs/cgroup/memory.max": 2e9, "/sys/fs/cgroup/memory.current": 1.4e9}
+    monkeypatch.setattr(environment, "_cgroup_value", lambda *files: values.get(files[0]))
+    assert environment.memory_headroom_mb() == pytest.approx(600)
+    values.pop("/sys/fs/cgroup/memory.max")  # no limit: nothing to worry about
+    assert environment.memory_headroom_mb() is None

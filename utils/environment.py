@@ -150,6 +150,13 @@ def ram_gb() -> float:
     return min(total, limit or total) / 1e9
 
 
+def memory_headroom_mb() -> float | None:
+    """MB this container may still use before its memory limit (Binder's 2 GB); None without a limit. [notebook 02]"""
+    limit = _cgroup_value("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
+    used = _cgroup_value("/sys/fs/cgroup/memory.current", "/sys/fs/cgroup/memory/memory.usage_in_bytes")
+    return None if limit is None or used is None else (limit - used) / 1e6
+
+
 def gpus() -> list[dict]:
     """The GPUs TensorFlow sees: ``[{"name", "compute_capability": (major, minor) or None}]``. [notebook 00]"""
     import tensorflow as tf
