@@ -1,0 +1,405 @@
+"""Run notebooks the way a learner does: in real JupyterLab, in a real (headless) browser, with Run All.
+
+Used by tests/test_browser.py. Chromium comes from the system (Debian's ``chromium`` package; CI installs it in
+.ci/run) and is driven by the ``playwright`` Python package through ``executable_path``: no browser download.
+
+The server gets its own settings, workspaces, runtime and IPython folders, all fresh, and serves a copy of the
+notebooks (``utils/`` is linked, so data and figures go where they always go): running and saving in the browser
+never touches the project's notebooks. The kernel cannot reach any host but this one (see OFFLINE_STARTUP), and
+the page may load nothing that is not served by the local server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+CHROMIUM_ENV = "TUTORIAL_CHROMIUM"  # another Chromium-based browser's executable
+INSTALL_HINT = ("install Debian's chromium package (sudo apt install chromium) and the playwright Python package "
+                "(python3 tasks.py test installs it from requirements-dev.txt); or set TUTORIAL_CHROMIUM to a "
+                "Chromium-based browser's executable")
+# Chromium's own background connections (updates, sync, safe browsing) would all be refused offline.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]  # the page reaches this machine only
+
+# JupyterLab settings for a deterministic run: every cell stays in the page (no windowing, so every output can
+# be counted), nothing is saved behind the test's back, no news or update checks.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
+                                                                       "checkForUpdates": False},
+}
+
+# Runs in every kernel before the notebook's first cell (an IPython startup file): connections to any host but
+# this machine fail at once, so a notebook that needs the network fails here as it would at an offline workshop.
+OFFLINE_STARTUP = '''def _tutorial_block_network():
+    import socket
+
+    allowed = {"127.0.0.1", "::1", "localhost"}
+    connect, connect_ex, create_connection = socket.socket.connect, socket.socket.connect_ex, socket.create_connection
+
+    def is_local(address):
+        return not isinstance(address, tuple) or str(address[0]) in allowed
+
+    def guarded(original):
+        def call(self, address, *args, **kwargs):
+            if not is_local(address):
+                raise OSError(101, f"network blocked by the browser test: {address}")
+            return original(self, address, *args, **kwargs)
+        return call
+
+    def guarded_create_connection(address, *args, **kwargs):
+        if not is_local(address):
+            raise OSError(101, f"network blocked by the browser test: {address}")
+        return create_connection(address, *args, **kwargs)
+
+    socket.socket.connect, socket.socket.connect_ex = guarded(connect), guarded(connect_ex)
+    socket.create_connection = guarded_create_connection
+
+
+_tutorial_block_network()
+del _tutorial_block_network
+'''
+
+
+def find_chromium() -> str | None:
+    """The Chromium executable to drive, or None."""
+    configured = os.environ.get(CHROMIUM_ENV)
+    if configured:
+        return configured if Path(configured).is_file() else None
+    return next((c for c in CHROMIUM_CANDIDATES if Path(c).is_file()), shutil.which("chromium"))
+
+
+def missing_requirement() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright Python package is not installed: " + INSTALL_HINT
+    if find_chromium() is None:
+        return "no Chromium found: " + INSTALL_HINT
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def make_site(project: Path, site: Path, extra_folders: dict[str, Path]) -> None:
+    """A folder for the server: a copy of notebooks/ (with its scripts), ``utils`` linked to the project's, and
+    each extra folder (e.g. test fixtures) copied under its name."""
+    site.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+    shutil.copytree(project / "notebooks", site / "notebooks", ignore=ignore)
+    for name, folder in extra_folders.items():
+        shutil.copytree(folder, site / name, ignore=ignore)
+    (site / "utils").symlink_to(project / "utils", target_is_directory=True)
+
+
+class LabServer:
+    """JupyterLab on 127.0.0.1, a free port and a random token, with fresh settings; always stopped on exit."""
+
+    def __init__(self, site: Path, state: Path, log: Path, env: dict[str, str] | None = None):
+        self.site, self.state, self.log_path = site, state, log
+        self.port, self.token = free_port(), secrets.token_hex(16)
+        self.env = dict(os.environ if env is None else env)
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def api(self, path: str, method: str = "GET") -> object:
+        request = urllib.request.Request(f"{self.base}{path}", method=method,
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def _prepare(self) -> dict[str, str]:
+        for name, value in LAB_SETTINGS.items():
+            path = self.state / "settings" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(value), encoding="utf-8")
+        startup = self.state / "ipython" / "profile_default" / "startup" / "00-offline.py"
+        startup.parent.mkdir(parents=True, exist_ok=True)
+        startup.write_text(OFFLINE_STARTUP, encoding="utf-8")
+        env = dict(self.env)
+        env.pop("MPLBACKEND", None)  # a learner's kernel draws inline; Agg (set for nbval) would show no plots
+        env.update({
+            "JUPYTERLAB_SETTINGS_DIR": str(self.state / "settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(self.state / "workspaces"),
+            "JUPYTER_CONFIG_DIR": str(self.state / "config"),
+            "JUPYTER_RUNTIME_DIR": str(self.state / "runtime"),
+            "IPYTHONDIR": str(self.state / "ipython"),
+        })
+        return env
+
+    def __enter__(self) -> LabServer:
+        env = self._prepare()
+        cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.port={self.port}",
+               "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={self.token}",
+               f"--ServerApp.root_dir={self.site}", "--LabApp.news_url=None",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.append("--allow-root")
+        self._log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 (closed in __exit__)
+        self.process = subprocess.Popen(cmd, cwd=self.site, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+        try:
+            self._wait_until_up(timeout=90)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _wait_until_up(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited with code {self.process.returncode} before it was ready:\n"
+                                   + self.log_path.read_text(encoding="utf-8")[-3000:])
+            with contextlib.suppress(OSError, ValueError):
+                self.api("/api/status")
+                return
+            time.sleep(0.5)
+        raise RuntimeError(f"JupyterLab did not answer on {self.base} within {timeout:.0f} s:\n"
+                           + self.log_path.read_text(encoding="utf-8")[-3000:])
+
+    def shutdown_kernels(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            for kernel in self.api("/api/kernels"):
+                self.api(f"/api/kernels/{kernel['id']}", method="DELETE")
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.shutdown_kernels()
+            with contextlib.suppress(OSError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(OSError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        if getattr(self, "_log", None) is not None:
+            self._log.close()
+
+
+@dataclass
+class Run:
+    """What one notebook looked like in the browser after Run All."""
+
+    notebook: str
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+    images_on_page: int = 0
+    images_saved: int = 0
+    screenshot: Path | None = None
+    blocked_requests: list[str] = field(default_factory=list)
+    cells: list[dict] = field(default_factory=list)  # the page's cells: index, code, prompt, outputs, text
+    first_error_cell: int | None = None  # its index (0-based) among all cells
+
+
+# Read the page's notebook in one go: every code cell's prompt, whether it shows output, and its output text.
+READ_CELLS = """() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  if (!panel) return null;
+  return Array.from(panel.querySelectorAll('.jp-Notebook .jp-Cell')).map((cell, index) => ({
+    index,
+    code: cell.classList.contains('jp-CodeCell'),
+    prompt: (cell.querySelector('.jp-InputArea-prompt') || {}).textContent || '',
+    outputs: cell.querySelectorAll('.jp-OutputArea-output').length,
+    text: Array.from(cell.querySelectorAll('.jp-OutputArea-output')).map(o => o.innerText).join('\\n'),
+  }));
+}"""
+
+# The same, cheaply, while waiting: prompts only (textContent, no layout), so polling does not slow the page.
+READ_PROMPTS = """() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  if (!panel) return null;
+  return Array.from(panel.querySelectorAll('.jp-Notebook .jp-Cell')).map((cell, index) => ({
+    index,
+    code: cell.classList.contains('jp-CodeCell'),
+    prompt: (cell.querySelector('.jp-InputArea-prompt') || {}).textContent || '',
+  }));
+}"""
+
+READ_IMAGES = """() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  return Array.from(panel.querySelectorAll('.jp-OutputArea-output img')).map(img => ({
+    cell: Array.from(panel.querySelectorAll('.jp-Notebook .jp-Cell')).indexOf(img.closest('.jp-Cell')),
+    ok: img.complete && img.naturalWidth > 0,
+  }));
+}"""
+
+
+def _first_line(cell_source: list[str] | str) -> str:
+    text = "".join(cell_source).strip()
+    return text.splitlines()[0][:100] if text else "(empty)"
+
+
+def _dialog_text(page) -> str | None:
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count():
+        return dialog.first.inner_text()
+    return None
+
+
+def run_notebook(server: LabServer, browser, relative: str, artifacts: Path, timeout: float) -> Run:
+    """Open ``relative`` (a path under the server's root) in a fresh workspace, Run All through the menus, wait
+    for the kernel to finish, save, and compare what the page shows with the saved notebook."""
+    run = Run(relative)
+    stem = Path(relative).stem
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+
+    def note_other_hosts(request):  # CHROMIUM_ARGS make other hosts unresolvable; this names any attempt
+        if not request.url.startswith((server.base, "data:", "blob:")):
+            run.blocked_requests.append(request.url)
+
+    context.on("request", note_other_hosts)
+    page = context.new_page()
+    start = time.monotonic()
+    try:
+        workspace = f"browser-test-{secrets.token_hex(4)}"  # a new, empty workspace: no restored tabs
+        page.goto(f"{server.base}/lab/workspaces/{workspace}/tree/{relative}?reset&token={server.token}")
+        page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
+        _wait_for_kernel(page, server, relative, timeout=120)
+        page.locator(".lm-MenuBar-item", has_text="Run").first.click()
+        page.locator(".lm-Menu-item:not(.lm-mod-disabled) .lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        cells = _wait_for_finish(page, run, timeout)
+        run.seconds = time.monotonic() - start
+        if cells is None:
+            return run
+        run.cells = cells
+        saved = _save_and_read(page, server, relative, run)
+        _compare(page, run, cells, saved)
+        _show_in_screenshot(page, run.first_error_cell if run.first_error_cell is not None else len(cells) - 1)
+    finally:
+        run.seconds = run.seconds or time.monotonic() - start
+        with contextlib.suppress(Exception):
+            artifacts.mkdir(parents=True, exist_ok=True)
+            run.screenshot = artifacts / f"{stem}.png"
+            page.screenshot(path=str(run.screenshot))
+        context.close()
+        server.shutdown_kernels()
+    return run
+
+
+def _wait_for_kernel(page, server: LabServer, relative: str, timeout: float) -> None:
+    """Wait until the notebook's kernel has started and is idle, on the server and on the page (Run All before
+    that would open JupyterLab's Select Kernel dialog)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        sessions = server.api("/api/sessions")
+        if any(s["path"] == relative and (s.get("kernel") or {}).get("execution_state") == "idle" for s in sessions):
+            break
+        page.wait_for_timeout(500)  # not time.sleep: Playwright handles the page's events only inside its calls
+    else:
+        raise RuntimeError(f"the kernel for {relative} did not start within {timeout:.0f} s")
+    page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(timeout=timeout * 1000)
+
+
+def _wait_for_finish(page, run: Run, timeout: float) -> list[dict] | None:
+    """Poll until no code cell is queued or running ([*]) and the kernel is idle, three times in a row."""
+    deadline, quiet = time.monotonic() + timeout, 0
+    cells: list[dict] = []
+    while time.monotonic() < deadline:
+        dialog = _dialog_text(page)
+        if dialog:
+            running = [c for c in cells if c["code"] and "*" in c["prompt"]]
+            where = f" while cell {running[0]['index'] + 1} was running" if running else ""
+            run.problems.append(f"JupyterLab showed a dialog{where}: {dialog.strip()[:1000]}")
+            return None
+        cells = page.evaluate(READ_PROMPTS) or []
+        idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count() > 0
+        started = any(c["code"] and any(ch.isdigit() for ch in c["prompt"]) for c in cells)
+        busy = any(c["code"] and "*" in c["prompt"] for c in cells)
+        quiet = quiet + 1 if (idle and started and not busy) else 0
+        if quiet >= 3:
+            return page.evaluate(READ_CELLS)
+        page.wait_for_timeout(700)
+    cells = page.evaluate(READ_CELLS) or []
+    running = [c for c in cells if c["code"] and "*" in c["prompt"]]
+    where = (f"; cell {running[0]['index'] + 1} was still running; its output so far:\n{running[0]['text'][-1500:]}"
+             if running else "")
+    run.problems.append(f"the notebook did not finish within {timeout:.0f} s{where}")
+    return None
+
+
+def _show_in_screenshot(page, index: int) -> None:
+    """Scroll the notebook so the screenshot shows cell ``index`` (the first error, or the last cell)."""
+    with contextlib.suppress(Exception):
+        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").nth(index).scroll_into_view_if_needed(
+            timeout=5000)
+
+
+def _save_and_read(page, server: LabServer, relative: str, run: Run) -> dict | None:
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.click(position={"x": 5, "y": 5})
+    page.keyboard.press("Escape")
+    page.locator(".lm-MenuBar-item", has_text="File").first.click()
+    page.locator(".lm-Menu-item:not(.lm-mod-disabled) .lm-Menu-itemLabel", has_text="Save Notebook").first.click()
+    try:
+        page.locator(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty").wait_for(state="detached", timeout=60_000)
+    except Exception:  # playwright's TimeoutError
+        run.problems.append("JupyterLab did not finish saving the notebook within 60 s")
+        return None
+    return json.loads((server.site / relative).read_text(encoding="utf-8"))
+
+
+def _compare(page, run: Run, cells: list[dict], saved: dict | None) -> None:
+    """The checks: no error on the page or in the saved file, every image rendered, as many images as the saved
+    notebook has image/png outputs, and output from the last code cell."""
+    saved_cells = saved["cells"] if saved else []
+    if saved and len(saved_cells) != len(cells):
+        run.problems.append(f"the page shows {len(cells)} cells, the saved notebook has {len(saved_cells)}")
+        return
+    for i, cell in enumerate(saved_cells):
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if errors:
+            code_number = sum(c["cell_type"] == "code" for c in saved_cells[: i + 1])
+            page_text = cells[i]["text"].strip() or f"{errors[0].get('ename')}: {errors[0].get('evalue')}"
+            run.first_error_cell = i
+            run.problems.append(f"cell {i + 1} (code cell {code_number}, `{_first_line(cell['source'])}`) shows an "
+                                f"error; the page says:\n{page_text[-2500:]}")
+            break
+    never_run = [i for i, c in enumerate(saved_cells) if c["cell_type"] == "code" and c.get("execution_count") is None]
+    if never_run and not run.problems:
+        run.problems.append(f"cell {never_run[0] + 1} (`{_first_line(saved_cells[never_run[0]]['source'])}`) was "
+                            f"never run")
+    images = page.evaluate(READ_IMAGES)
+    run.images_on_page = len(images)
+    broken = [img["cell"] + 1 for img in images if not img["ok"]]
+    if broken:
+        run.problems.append(f"{len(broken)} image(s) did not render (cells {sorted(set(broken))})")
+    if saved:
+        run.images_saved = sum("image/png" in o.get("data", {}) for c in saved_cells for o in c.get("outputs", []))
+        if run.images_saved != run.images_on_page:
+            run.problems.append(f"the page shows {run.images_on_page} images, the saved notebook has "
+                                f"{run.images_saved} image/png outputs")
+    code_cells = [c for c in cells if c["code"]]
+    if code_cells and code_cells[-1]["outputs"] == 0:
+        run.problems.append(f"the last code cell (cell {code_cells[-1]['index'] + 1}) shows no output")
+    # The notebook's own links (its Colab and Binder badges) may point elsewhere: offline they show as alt text.
+    own_links = "".join("".join(c["source"]) for c in saved_cells if c["cell_type"] == "markdown")
+    elsewhere = [url for url in run.blocked_requests if url not in own_links]
+    if elsewhere:
+        run.problems.append(f"the page tried to load {len(elsewhere)} thing(s) from other hosts (offline they "
+                            f"fail), e.g. {elsewhere[0]}")
