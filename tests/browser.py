@@ -5,8 +5,10 @@ Used by tests/test_browser.py. Chromium comes from the system (Debian's ``chromi
 
 The server gets its own settings, workspaces, runtime and IPython folders, all fresh, and serves a copy of the
 notebooks (``utils/`` is linked, so data and figures go where they always go): running and saving in the browser
-never touches the project's notebooks. The kernel cannot reach any host but this one (see OFFLINE_STARTUP), and
-the page may load nothing that is not served by the local server.
+never touches the project's notebooks (the copies start without outputs). When every dataset is on this machine,
+Python code in the kernel cannot connect to any other host (see OFFLINE_STARTUP; subprocesses and TensorFlow's C++
+code are not covered), and Chromium cannot resolve any host name but the local server's; the test reports any
+request the page makes elsewhere.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -48,27 +51,41 @@ LAB_SETTINGS = {
 # Runs in every kernel before the notebook's first cell (an IPython startup file): connections to any host but
 # this machine fail at once, so a notebook that needs the network fails here as it would at an offline workshop.
 OFFLINE_STARTUP = '''def _tutorial_block_network():
+    import errno
+    import ipaddress
     import socket
 
-    allowed = {"127.0.0.1", "::1", "localhost"}
+    internet = (socket.AF_INET, socket.AF_INET6)
     connect, connect_ex, create_connection = socket.socket.connect, socket.socket.connect_ex, socket.create_connection
 
     def is_local(address):
-        return not isinstance(address, tuple) or str(address[0]) in allowed
+        host = str(address[0]) if isinstance(address, tuple) else str(address)
+        if host in ("", "localhost"):
+            return True
+        try:
+            return ipaddress.ip_address(host.split("%")[0]).is_loopback or host in ("0.0.0.0", "::")
+        except ValueError:  # a host name: only this machine's own (no lookup: offline, lookups can stall)
+            return host == socket.gethostname()
 
-    def guarded(original):
-        def call(self, address, *args, **kwargs):
-            if not is_local(address):
-                raise OSError(101, f"network blocked by the browser test: {address}")
-            return original(self, address, *args, **kwargs)
-        return call
+    def refused(address):
+        return OSError(errno.ENETUNREACH, f"network blocked by the browser test (offline run): {address}")
+
+    def guarded_connect(self, address):
+        if self.family in internet and not is_local(address):
+            raise refused(address)
+        return connect(self, address)
+
+    def guarded_connect_ex(self, address):
+        if self.family in internet and not is_local(address):
+            return errno.ENETUNREACH
+        return connect_ex(self, address)
 
     def guarded_create_connection(address, *args, **kwargs):
         if not is_local(address):
-            raise OSError(101, f"network blocked by the browser test: {address}")
+            raise refused(address)
         return create_connection(address, *args, **kwargs)
 
-    socket.socket.connect, socket.socket.connect_ex = guarded(connect), guarded(connect_ex)
+    socket.socket.connect, socket.socket.connect_ex = guarded_connect, guarded_connect_ex
     socket.create_connection = guarded_create_connection
 
 
@@ -81,7 +98,7 @@ def find_chromium() -> str | None:
     """The Chromium executable to drive, or None."""
     configured = os.environ.get(CHROMIUM_ENV)
     if configured:
-        return configured if Path(configured).is_file() else None
+        return configured if os.access(configured, os.X_OK) and Path(configured).is_file() else None
     return next((c for c in CHROMIUM_CANDIDATES if Path(c).is_file()), shutil.which("chromium"))
 
 
@@ -91,6 +108,8 @@ def missing_requirement() -> str | None:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return "the playwright Python package is not installed: " + INSTALL_HINT
+    if os.environ.get(CHROMIUM_ENV) and find_chromium() is None:
+        return f"{CHROMIUM_ENV}={os.environ[CHROMIUM_ENV]} is not an executable file: point it at a Chromium-based browser"
     if find_chromium() is None:
         return "no Chromium found: " + INSTALL_HINT
     return None
@@ -110,14 +129,20 @@ def make_site(project: Path, site: Path, extra_folders: dict[str, Path]) -> None
     shutil.copytree(project / "notebooks", site / "notebooks", ignore=ignore)
     for name, folder in extra_folders.items():
         shutil.copytree(folder, site / name, ignore=ignore)
+    for copy in site.rglob("*.ipynb"):  # start clean: old outputs or counts must not pass for this run's
+        notebook = json.loads(copy.read_text(encoding="utf-8"))
+        for cell in notebook["cells"]:
+            if cell["cell_type"] == "code":
+                cell["outputs"], cell["execution_count"] = [], None
+        copy.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
     (site / "utils").symlink_to(project / "utils", target_is_directory=True)
 
 
 class LabServer:
     """JupyterLab on 127.0.0.1, a free port and a random token, with fresh settings; always stopped on exit."""
 
-    def __init__(self, site: Path, state: Path, log: Path, env: dict[str, str] | None = None):
-        self.site, self.state, self.log_path = site, state, log
+    def __init__(self, site: Path, state: Path, log: Path, env: dict[str, str] | None = None, offline: bool = True):
+        self.site, self.state, self.log_path, self.offline = site, state, log, offline
         self.port, self.token = free_port(), secrets.token_hex(16)
         self.env = dict(os.environ if env is None else env)
         self.process: subprocess.Popen | None = None
@@ -140,7 +165,8 @@ class LabServer:
             path.write_text(json.dumps(value), encoding="utf-8")
         startup = self.state / "ipython" / "profile_default" / "startup" / "00-offline.py"
         startup.parent.mkdir(parents=True, exist_ok=True)
-        startup.write_text(OFFLINE_STARTUP, encoding="utf-8")
+        if self.offline:
+            startup.write_text(OFFLINE_STARTUP, encoding="utf-8")
         env = dict(self.env)
         env.pop("MPLBACKEND", None)  # a learner's kernel draws inline; Agg (set for nbval) would show no plots
         env.update({
@@ -161,8 +187,10 @@ class LabServer:
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
         self._log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 (closed in __exit__)
+        from utils.workers import _death_signal_setter  # the server (and so its kernels) dies with this process
+
         self.process = subprocess.Popen(cmd, cwd=self.site, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+                                        start_new_session=True, preexec_fn=_death_signal_setter())
         try:
             self._wait_until_up(timeout=90)
         except BaseException:
@@ -256,6 +284,13 @@ def _first_line(cell_source: list[str] | str) -> str:
     return text.splitlines()[0][:100] if text else "(empty)"
 
 
+def _menu(page, menu: str, item: str) -> None:
+    """Click ``menu`` in the menu bar, then its item labelled exactly ``item``, as a learner does."""
+    page.locator(".lm-MenuBar-item", has_text=re.compile(f"^{re.escape(menu)}$")).first.click()
+    page.locator(".lm-Menu-item:not(.lm-mod-disabled) .lm-Menu-itemLabel",
+                 has_text=re.compile(f"^{re.escape(item)}$")).first.click()
+
+
 def _dialog_text(page) -> str | None:
     dialog = page.locator(".jp-Dialog")
     if dialog.count():
@@ -282,11 +317,12 @@ def run_notebook(server: LabServer, browser, relative: str, artifacts: Path, tim
         page.goto(f"{server.base}/lab/workspaces/{workspace}/tree/{relative}?reset&token={server.token}")
         page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
         _wait_for_kernel(page, server, relative, timeout=120)
-        page.locator(".lm-MenuBar-item", has_text="Run").first.click()
-        page.locator(".lm-Menu-item:not(.lm-mod-disabled) .lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        _menu(page, "Run", "Run All Cells")
         cells = _wait_for_finish(page, run, timeout)
         run.seconds = time.monotonic() - start
-        if cells is None:
+        if not cells:
+            if not run.problems:
+                run.problems.append("the notebook disappeared from the page before it could be read")
             return run
         run.cells = cells
         saved = _save_and_read(page, server, relative, run)
@@ -294,11 +330,14 @@ def run_notebook(server: LabServer, browser, relative: str, artifacts: Path, tim
         _show_in_screenshot(page, run.first_error_cell if run.first_error_cell is not None else len(cells) - 1)
     finally:
         run.seconds = run.seconds or time.monotonic() - start
+        shot = artifacts / f"{stem}.png"
         with contextlib.suppress(Exception):
             artifacts.mkdir(parents=True, exist_ok=True)
-            run.screenshot = artifacts / f"{stem}.png"
-            page.screenshot(path=str(run.screenshot))
-        context.close()
+            shot.unlink(missing_ok=True)  # never leave an older run's picture under this run's name
+            page.screenshot(path=str(shot))
+            run.screenshot = shot
+        with contextlib.suppress(Exception):
+            context.close()
         server.shutdown_kernels()
     return run
 
@@ -335,7 +374,7 @@ def _wait_for_finish(page, run: Run, timeout: float) -> list[dict] | None:
         quiet = quiet + 1 if (idle and started and not busy) else 0
         if quiet >= 3:
             return page.evaluate(READ_CELLS)
-        page.wait_for_timeout(700)
+        page.wait_for_timeout(1500)
     cells = page.evaluate(READ_CELLS) or []
     running = [c for c in cells if c["code"] and "*" in c["prompt"]]
     where = (f"; cell {running[0]['index'] + 1} was still running; its output so far:\n{running[0]['text'][-1500:]}"
@@ -354,8 +393,7 @@ def _show_in_screenshot(page, index: int) -> None:
 def _save_and_read(page, server: LabServer, relative: str, run: Run) -> dict | None:
     page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.click(position={"x": 5, "y": 5})
     page.keyboard.press("Escape")
-    page.locator(".lm-MenuBar-item", has_text="File").first.click()
-    page.locator(".lm-Menu-item:not(.lm-mod-disabled) .lm-Menu-itemLabel", has_text="Save Notebook").first.click()
+    _menu(page, "File", "Save Notebook")
     try:
         page.locator(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty").wait_for(state="detached", timeout=60_000)
     except Exception:  # playwright's TimeoutError
@@ -380,10 +418,14 @@ def _compare(page, run: Run, cells: list[dict], saved: dict | None) -> None:
             run.problems.append(f"cell {i + 1} (code cell {code_number}, `{_first_line(cell['source'])}`) shows an "
                                 f"error; the page says:\n{page_text[-2500:]}")
             break
-    never_run = [i for i, c in enumerate(saved_cells) if c["cell_type"] == "code" and c.get("execution_count") is None]
+    never_run = [i for i, c in enumerate(saved_cells) if c["cell_type"] == "code" and "".join(c["source"]).strip()
+                 and c.get("execution_count") is None]  # JupyterLab does not run empty cells
     if never_run and not run.problems:
         run.problems.append(f"cell {never_run[0] + 1} (`{_first_line(saved_cells[never_run[0]]['source'])}`) was "
                             f"never run")
+    with contextlib.suppress(Exception):  # give the last images a moment to decode
+        page.wait_for_function("() => Array.from(document.querySelectorAll('.jp-OutputArea-output img'))"
+                               ".every(img => img.complete)", timeout=10_000)
     images = page.evaluate(READ_IMAGES)
     run.images_on_page = len(images)
     broken = [img["cell"] + 1 for img in images if not img["ok"]]
@@ -394,10 +436,12 @@ def _compare(page, run: Run, cells: list[dict], saved: dict | None) -> None:
         if run.images_saved != run.images_on_page:
             run.problems.append(f"the page shows {run.images_on_page} images, the saved notebook has "
                                 f"{run.images_saved} image/png outputs")
-    code_cells = [c for c in cells if c["code"]]
+    code_cells = [c for c, saved_cell in zip(cells, saved_cells or [None] * len(cells), strict=True)
+                  if c["code"] and (saved_cell is None or "".join(saved_cell["source"]).strip())]
     if code_cells and code_cells[-1]["outputs"] == 0:
         run.problems.append(f"the last code cell (cell {code_cells[-1]['index'] + 1}) shows no output")
-    # The notebook's own links (its Colab and Binder badges) may point elsewhere: offline they show as alt text.
+    # Images the notebook's own Markdown links to (its Colab and Binder badges) may fail: offline they show as
+    # alt text. Anything else the page asks of another host is a problem.
     own_links = "".join("".join(c["source"]) for c in saved_cells if c["cell_type"] == "markdown")
     elsewhere = [url for url in run.blocked_requests if url not in own_links]
     if elsewhere:

@@ -42,7 +42,16 @@ def selected_notebooks() -> list[Path]:
                                 f"numbers such as 00,05 (or 'all')")
     return [p for p in paths if p.name[:2] in numbers]
 
-pytestmark = pytest.mark.browser
+# pytest-timeout's limit (900 s in pyproject.toml) would cut a hung notebook short before its own timeout names
+# the cell that hangs: allow for the server's start, the page, the kernel and the save as well.
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(NOTEBOOK_TIMEOUT_S + 400)]
+
+
+def datasets_on_this_machine() -> bool:
+    """True when every dataset is in the mirror ($TUTORIAL_DATA_DIR) or the cache: then the run can be offline."""
+    from utils import data
+
+    return all(data.locate(name).status in ("mirror", "cache") for name in data.DATASETS)
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +68,14 @@ def lab(tmp_path_factory):
     site = base / "site"
     browser.make_site(ROOT, site, {"fixtures": FIXTURES})
     env = dict(os.environ, TUTORIAL_PROFILE="smoke")
+    offline = datasets_on_this_machine()
+    if not offline:  # a first run downloads the datasets, as a learner's would
+        if os.environ.get("TUTORIAL_REQUIRE_BROWSER") == "1":
+            pytest.fail("the browser tests must run offline in CI, but a dataset is missing: set TUTORIAL_DATA_DIR to "
+                        "the mirror, or run python -m utils.data prefetch")
+        print("\nbrowser tests: some datasets are not on this machine, so the kernels may use the network")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with browser.LabServer(site, base / "state", ARTIFACTS / "jupyterlab.log", env) as server, \
+    with browser.LabServer(site, base / "state", ARTIFACTS / "jupyterlab.log", env, offline) as server, \
             sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=browser.find_chromium(), args=browser.CHROMIUM_ARGS)
         try:
@@ -96,6 +111,16 @@ def test_a_broken_notebook_fails_naming_its_cell(lab):
     assert "ZeroDivisionError" in run.problems[0] and "division by zero" in run.problems[0], message
     assert "fixtures/broken.ipynb" in message and run.screenshot.is_file()
     assert run.cells[-1]["outputs"] == 0 and "[ ]" in run.cells[-1]["prompt"], message  # Run All stopped there
+    assert "the last code cell (cell 5) shows no output" in run.problems, message
+
+
+def test_the_kernel_cannot_reach_other_hosts(lab):
+    server, _ = lab
+    if not server.offline:
+        pytest.skip("some datasets are not on this machine, so this run is not offline")
+    run = run_in_lab(lab, "fixtures/offline.ipynb", timeout=120)
+    assert not run.problems, report(run)
+    assert "network blocked by the browser test" in run.cells[-1]["text"], report(run)
 
 
 def test_an_image_that_does_not_render_fails(lab):
