@@ -246,27 +246,19 @@ class Run:
     first_error_cell: int | None = None  # its index (0-based) among all cells
 
 
-# Read the page's notebook in one go: every code cell's prompt, whether it shows output, and its output text.
-READ_CELLS = """() => {
+# Read the page's notebook in one go: every cell's prompt and, with withText (as at the end), its outputs and their
+# text. Without it (while polling) it reads prompts only: textContent, no layout, so polling does not slow the page.
+READ_CELLS = """(withText) => {
   const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
   if (!panel) return null;
   return Array.from(panel.querySelectorAll('.jp-Notebook .jp-Cell')).map((cell, index) => ({
     index,
     code: cell.classList.contains('jp-CodeCell'),
     prompt: (cell.querySelector('.jp-InputArea-prompt') || {}).textContent || '',
-    outputs: cell.querySelectorAll('.jp-OutputArea-output').length,
-    text: Array.from(cell.querySelectorAll('.jp-OutputArea-output')).map(o => o.innerText).join('\\n'),
-  }));
-}"""
-
-# The same, cheaply, while waiting: prompts only (textContent, no layout), so polling does not slow the page.
-READ_PROMPTS = """() => {
-  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
-  if (!panel) return null;
-  return Array.from(panel.querySelectorAll('.jp-Notebook .jp-Cell')).map((cell, index) => ({
-    index,
-    code: cell.classList.contains('jp-CodeCell'),
-    prompt: (cell.querySelector('.jp-InputArea-prompt') || {}).textContent || '',
+    ...(withText ? {
+      outputs: cell.querySelectorAll('.jp-OutputArea-output').length,
+      text: Array.from(cell.querySelectorAll('.jp-OutputArea-output')).map(o => o.innerText).join('\\n'),
+    } : {}),
   }));
 }"""
 
@@ -367,15 +359,15 @@ def _wait_for_finish(page, run: Run, timeout: float) -> list[dict] | None:
             where = f" while cell {running[0]['index'] + 1} was running" if running else ""
             run.problems.append(f"JupyterLab showed a dialog{where}: {dialog.strip()[:1000]}")
             return None
-        cells = page.evaluate(READ_PROMPTS) or []
+        cells = page.evaluate(READ_CELLS, False) or []
         idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count() > 0
         started = any(c["code"] and any(ch.isdigit() for ch in c["prompt"]) for c in cells)
         busy = any(c["code"] and "*" in c["prompt"] for c in cells)
         quiet = quiet + 1 if (idle and started and not busy) else 0
         if quiet >= 3:
-            return page.evaluate(READ_CELLS)
+            return page.evaluate(READ_CELLS, True)
         page.wait_for_timeout(1500)
-    cells = page.evaluate(READ_CELLS) or []
+    cells = page.evaluate(READ_CELLS, True) or []
     running = [c for c in cells if c["code"] and "*" in c["prompt"]]
     where = (f"; cell {running[0]['index'] + 1} was still running; its output so far:\n{running[0]['text'][-1500:]}"
              if running else "")
