@@ -5,7 +5,7 @@ error on the page, every plot rendered (as many images as the saved notebook hol
 Smoke profile, offline (the kernel can reach only this machine; the page only the local server).
 A screenshot of every notebook goes to build/browser/ (or $TUTORIAL_BROWSER_ARTIFACTS).
 
-$TUTORIAL_BROWSER_NOTEBOOKS picks notebooks by number (CI: the share that fits its 40 minutes; see .ci/run).
+$TUTORIAL_BROWSER_NOTEBOOKS picks notebooks by number (CI runs all of them; see .ci/run).
 Needs Chromium and the playwright package (.ci/run installs both). Without them the tests are skipped with a
 note on how to install them, unless TUTORIAL_REQUIRE_BROWSER=1 (CI sets it): then they fail.
 Skip them on purpose with: python3 tasks.py test -m "not browser"
@@ -29,8 +29,7 @@ SELECT_ENV = "TUTORIAL_BROWSER_NOTEBOOKS"  # notebook numbers, e.g. "04,06,09"; 
 
 
 def selected_notebooks() -> list[Path]:
-    """The notebooks to run in the browser: all of them, or those named in $TUTORIAL_BROWSER_NOTEBOOKS (CI runs a
-    share that fits its time limit; the README gives the command for the rest)."""
+    """The notebooks to run in the browser: all of them (as CI does), or those named in $TUTORIAL_BROWSER_NOTEBOOKS."""
     paths = nbtools.notebook_paths()
     wanted = os.environ.get(SELECT_ENV, "all").replace(" ", "")
     if wanted in ("", "all"):
