@@ -1,15 +1,28 @@
 #!/usr/bin/env python3
 """One entry point for learners, instructors and maintainers (standard library only).
 
-    python3 tasks.py lab       set up .venv from requirements.txt and open JupyterLab on notebook 00
-    python3 tasks.py test      set up .venv from requirements-dev.txt and run the whole test suite
+Learners:
+    python3 tasks.py lab       set up .venv (requirements.txt and the course package) and open JupyterLab on notebook 00
+Instructors:
+    python3 tasks.py data prefetch [--to DIR] [NAME ...]
+                               download the datasets into the cache, or into DIR (a workshop mirror)
+    python3 tasks.py data verify [NAME ...]
+                               check every copy (mirror and cache) against its SHA-256; exit 1 if one is bad
     python3 tasks.py report    run the notebooks headlessly and write a run report (see README)
-    python3 tasks.py sync      strip notebook outputs, canonicalise JSON, regenerate badges and README table
     python3 tasks.py learner-copies OUT
                                write the notebooks without exercise solutions (checks kept) into folder OUT
+    python3 tasks.py fork OWNER/NAME [--branch BRANCH] [--pin TAG]
+                               point every badge, link and the Colab install at a fork (see README, Forks)
+Maintainers:
+    python3 tasks.py test      set up .venv from requirements-dev.txt and run the whole test suite
+    python3 tasks.py sync      strip notebook outputs, canonicalise JSON, regenerate badges, Setup cells,
+                               hidden solutions, the README table and the package's index
+    python3 tasks.py ci-env SCRATCH
+                               print, as shell export lines, the environment CI (.ci/run) sets before the test
+                               command; SCRATCH is CI's temporary folder (the venv and TUTORIAL_HOME go there)
 
-Anything after the command is passed on (to jupyter lab, pytest or utils.run_notebooks).
-The virtual environment is reused; it is updated when a requirements file changes.
+Anything after the command is passed on (to jupyter lab, pytest or the tool).
+The virtual environment is reused; it is updated when a requirements file or pyproject.toml changes.
 """
 
 from __future__ import annotations
@@ -18,10 +31,12 @@ import hashlib
 import json
 import os
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -92,7 +107,24 @@ def ensure_venv(requirements: str) -> Path:
              f"{platform.python_version()}. Run it with the same Python as before, or delete {VENV} "
              f"(or set TUTORIAL_VENV to another folder) and run the command again.")
     install(python, requirements)
+    install_package(python)
     return python
+
+
+def install_package(python: Path) -> None:
+    """Install the course package (tf2_hands_on) into the venv in editable mode, when pyproject.toml changed."""
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + sys.version.encode()).hexdigest()
+    stamp_file = VENV / ".tasks-installed.json"
+    stamps = json.loads(stamp_file.read_text()) if stamp_file.exists() else {}
+    if stamps.get("package") == digest:
+        return
+    print(f"Installing the course package (tf2_hands_on, editable) into {VENV} ...", flush=True)
+    cmd = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
+           "--no-build-isolation", "--editable", str(ROOT)]
+    if subprocess.run(cmd, cwd=ROOT).returncode != 0:
+        fail("installing the course package failed (see pip's message above); run the same command again.")
+    stamps["package"] = digest
+    stamp_file.write_text(json.dumps(stamps, indent=1))
 
 
 def install(python: Path, requirements: str, *, optional: bool = False) -> bool:
@@ -129,6 +161,34 @@ def install(python: Path, requirements: str, *, optional: bool = False) -> bool:
     return True
 
 
+def ci_settings(environ: Mapping[str, str], root: Path, scratch: Path) -> dict[str, str]:
+    """The environment CI (.ci/run) sets before the README's test command, given the environment it started with.
+
+    ``scratch`` is the temporary folder .ci/run creates and removes when it ends: the fresh virtual environment and
+    the course's home folder (downloads, figures, scratch files) go there, so a CI run never writes into the
+    user's home. A missing data mirror stops CI at once (SystemExit with a message), before anything is installed.
+    """
+    data_dir = environ.get("TUTORIAL_DATA_DIR") or str(root.resolve().parent / "shared" / "data")
+    if not Path(data_dir).is_dir():
+        raise SystemExit(f"error: no data mirror at {data_dir}: CI expects the mirror in ../shared/data beside the "
+                         f"clone, or TUTORIAL_DATA_DIR set to a folder that holds it")
+    return {
+        "TUTORIAL_DATA_DIR": data_dir,
+        "TUTORIAL_VENV": str(scratch / "venv"),  # a fresh venv, even if this checkout already has a .venv
+        "TUTORIAL_HOME": str(scratch / "home"),
+        REQUIRE_TORCH: "1",  # notebook 01's optional PyTorch cells must run: fail if its CPU build cannot install
+        "TUTORIAL_REQUIRE_BROWSER": "1",  # a missing Chromium or playwright fails the browser tests instead of skipping
+        # The browser tests run every notebook a second time (about 16 minutes on 2 cores; the whole CI about 33):
+        # all of them, whatever the environment says.
+        "TUTORIAL_BROWSER_NOTEBOOKS": "all",
+        # No pip cache: CI installs once, and a cache would hold another copy of every wheel on the disk.
+        "PIP_DEFAULT_TIMEOUT": "60",
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "PIP_NO_CACHE_DIR": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
 def run(cmd: list[str]) -> int:
     print("$ " + " ".join(cmd), flush=True)
     try:
@@ -147,7 +207,7 @@ def main(argv: list[str]) -> int:
         if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in rest:
             print("Running as root (a container?): passing --allow-root to JupyterLab.")
             rest = ["--allow-root", *rest]
-        # Serve the whole project (README, utils/ and data/ stay browsable) and open notebook 00.
+        # Serve the whole project (README and tf2_hands_on/ stay browsable) and open notebook 00.
         return run([str(python), "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT}",
                     "--LabApp.default_url=/lab/tree/notebooks/00_environment_check.ipynb", *rest])
     if command == "test":
@@ -156,9 +216,17 @@ def main(argv: list[str]) -> int:
         if not install(python, "requirements-torch.txt", optional=True) and os.environ.get(REQUIRE_TORCH) == "1":
             fail(f"{REQUIRE_TORCH}=1 but requirements-torch.txt did not install (see pip's message above).")
         return run([str(python), "-m", "pytest", *rest])
-    if command == "report":
-        python = ensure_venv("requirements.txt")
-        return run([str(python), "-m", "utils.run_notebooks", *rest])
+    if command == "ci-env":  # standard library only: .ci/run calls it before any venv exists
+        if len(rest) != 1 or rest[0].startswith("-"):
+            fail("usage: python3 tasks.py ci-env SCRATCH (the temporary folder .ci/run creates)")
+        settings = ci_settings(os.environ, ROOT, Path(rest[0]).resolve())
+        print("\n".join(f"export {name}={shlex.quote(value)}" for name, value in settings.items()))
+        return 0
+    if command == "fork":  # standard library only: no virtual environment needed
+        return run([sys.executable, "-m", "tools.fork", *rest])
+    tool = {"report": "tools.run_report", "data": "tools.data_cli"}.get(command)
+    if tool:
+        return run([str(ensure_venv("requirements.txt")), "-m", tool, *rest])
     if command == "sync":
         sys.path.insert(0, str(ROOT))
         from tools import nbtools
@@ -178,7 +246,8 @@ def main(argv: list[str]) -> int:
             fail(str(refused))
         print(f"wrote {len(written)} learner copies (no solutions; every check cell kept) into {written[0].parent}")
         return 0
-    fail(f"unknown command {command!r}; use one of: lab, test, report, sync, learner-copies (python3 tasks.py --help)")
+    fail(f"unknown command {command!r}; use one of: lab, test, data, report, learner-copies, fork, sync, ci-env "
+         "(python3 tasks.py --help)")
     return 2
 
 

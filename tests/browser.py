@@ -4,7 +4,7 @@ Used by tests/test_browser.py. Chromium comes from the system (Debian's ``chromi
 .ci/run) and is driven by the ``playwright`` Python package through ``executable_path``: no browser download.
 
 The server gets its own settings, workspaces, runtime and IPython folders, all fresh, and serves a copy of the
-notebooks (``utils/`` is linked, so data and figures go where they always go): running and saving in the browser
+notebooks (``tf2_hands_on/`` is linked, so data and figures go where they always go): running and saving in the browser
 never touches the project's notebooks (the copies start without outputs). When every dataset is on this machine,
 Python code in the kernel cannot connect to any other host (see OFFLINE_STARTUP; subprocesses and TensorFlow's C++
 code are not covered), and Chromium cannot resolve any host name but the local server's; the test reports any
@@ -26,11 +26,15 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 CHROMIUM_ENV = "TUTORIAL_CHROMIUM"  # another Chromium-based browser's executable
+REQUIRE_ENV = "TUTORIAL_REQUIRE_BROWSER"  # 1 (CI sets it): a missing Chromium or playwright fails, not skips
 INSTALL_HINT = ("install Debian's chromium package (sudo apt install chromium) and the playwright Python package "
                 "(python3 tasks.py test installs it from requirements-dev.txt); or set TUTORIAL_CHROMIUM to a "
                 "Chromium-based browser's executable")
@@ -94,25 +98,36 @@ del _tutorial_block_network
 '''
 
 
-def find_chromium() -> str | None:
+def find_chromium(environ: Mapping[str, str] = os.environ) -> str | None:
     """The Chromium executable to drive, or None."""
-    configured = os.environ.get(CHROMIUM_ENV)
+    configured = environ.get(CHROMIUM_ENV)
     if configured:
         return configured if os.access(configured, os.X_OK) and Path(configured).is_file() else None
     return next((c for c in CHROMIUM_CANDIDATES if Path(c).is_file()), shutil.which("chromium"))
 
 
-def missing_requirement() -> str | None:
+def missing_requirement(environ: Mapping[str, str] = os.environ) -> str | None:
     """Why the browser tests cannot run here, or None when they can."""
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return "the playwright Python package is not installed: " + INSTALL_HINT
-    if os.environ.get(CHROMIUM_ENV) and find_chromium() is None:
-        return f"{CHROMIUM_ENV}={os.environ[CHROMIUM_ENV]} is not an executable file: point it at a Chromium-based browser"
-    if find_chromium() is None:
+    if environ.get(CHROMIUM_ENV) and find_chromium(environ) is None:
+        return f"{CHROMIUM_ENV}={environ[CHROMIUM_ENV]} is not an executable file: point it at a Chromium-based browser"
+    if find_chromium(environ) is None:
         return "no Chromium found: " + INSTALL_HINT
     return None
+
+
+def skip_or_fail_unless_runnable(environ: Mapping[str, str] = os.environ) -> None:
+    """Return when the browser tests can run here; otherwise skip them with what is missing and how to install
+    it, or fail when $TUTORIAL_REQUIRE_BROWSER is 1 (CI sets it)."""
+    missing = missing_requirement(environ)
+    if missing is None:
+        return
+    if environ.get(REQUIRE_ENV) == "1":
+        pytest.fail(f"{REQUIRE_ENV}=1 but {missing}")
+    pytest.skip(missing)
 
 
 def free_port() -> int:
@@ -122,8 +137,8 @@ def free_port() -> int:
 
 
 def make_site(project: Path, site: Path, extra_folders: dict[str, Path]) -> None:
-    """A folder for the server: a copy of notebooks/ (with its scripts), ``utils`` linked to the project's, and
-    each extra folder (e.g. test fixtures) copied under its name."""
+    """A folder for the server: a copy of notebooks/ and each extra folder (e.g. test fixtures) copied under its
+    name. The kernel imports the course package as a learner's does: installed in the environment, by name."""
     site.mkdir(parents=True, exist_ok=True)
     ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
     shutil.copytree(project / "notebooks", site / "notebooks", ignore=ignore)
@@ -135,7 +150,6 @@ def make_site(project: Path, site: Path, extra_folders: dict[str, Path]) -> None
             if cell["cell_type"] == "code":
                 cell["outputs"], cell["execution_count"] = [], None
         copy.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
-    (site / "utils").symlink_to(project / "utils", target_is_directory=True)
 
 
 class LabServer:
@@ -187,7 +201,7 @@ class LabServer:
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
         self._log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 (closed in __exit__)
-        from utils.workers import _death_signal_setter  # the server (and so its kernels) dies with this process
+        from tf2_hands_on.workers import _death_signal_setter  # the server (and so its kernels) dies with this process
 
         self.process = subprocess.Popen(cmd, cwd=self.site, env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                         start_new_session=True, preexec_fn=_death_signal_setter())

@@ -48,7 +48,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(NOTEBOOK_TIMEOUT_S + 400)
 
 def datasets_on_this_machine() -> bool:
     """True when every dataset is in the mirror ($TUTORIAL_DATA_DIR) or the cache: then the run can be offline."""
-    from utils import data
+    from tf2_hands_on import data
 
     return all(data.locate(name).status in ("mirror", "cache") for name in data.DATASETS)
 
@@ -56,11 +56,7 @@ def datasets_on_this_machine() -> bool:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """JupyterLab serving a copy of notebooks/ and the fixtures, and a headless Chromium; both always stopped."""
-    missing = browser.missing_requirement()
-    if missing:
-        if os.environ.get("TUTORIAL_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"TUTORIAL_REQUIRE_BROWSER=1 but {missing}")
-        pytest.skip(missing)
+    browser.skip_or_fail_unless_runnable()
     from playwright.sync_api import sync_playwright
 
     base = tmp_path_factory.mktemp("jupyterlab")
@@ -69,9 +65,9 @@ def lab(tmp_path_factory):
     env = dict(os.environ, TUTORIAL_PROFILE="smoke")
     offline = datasets_on_this_machine()
     if not offline:  # a first run downloads the datasets, as a learner's would
-        if os.environ.get("TUTORIAL_REQUIRE_BROWSER") == "1":
+        if os.environ.get(browser.REQUIRE_ENV) == "1":
             pytest.fail("the browser tests must run offline in CI, but a dataset is missing: set TUTORIAL_DATA_DIR to "
-                        "the mirror, or run python -m utils.data prefetch")
+                        "the mirror, or run python3 tasks.py data prefetch")
         print("\nbrowser tests: some datasets are not on this machine, so the kernels may use the network")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with browser.LabServer(site, base / "state", ARTIFACTS / "jupyterlab.log", env, offline) as server, \

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from utils import exercises
+from tf2_hands_on import exercises
 
 
 def verdict(exercise_id, answer):

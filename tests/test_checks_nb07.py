@@ -7,7 +7,7 @@ import json
 import keras
 import tensorflow as tf
 
-from utils import exercises
+from tf2_hands_on import exercises
 
 
 def verdict(exercise_id, answer):

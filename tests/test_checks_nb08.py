@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils import exercises
+from tf2_hands_on import exercises
 
 
 def verdict(exercise_id, answer):

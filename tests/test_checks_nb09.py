@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils import exercises
-from utils.checks import nb09
+from tf2_hands_on import exercises
+from tf2_hands_on.checks import nb09
 
 
 def verdict(exercise_id, answer):
@@ -51,7 +51,7 @@ def test_09_3_params_match_a_real_model():
     import keras
     import tensorflow as tf
 
-    from utils.checks.nb09 import _reference
+    from tf2_hands_on.checks.nb09 import _reference
 
     assert verdict("09.3", _reference)
     # the formula agrees with Keras' own count for a one-block model built like the notebook's

@@ -10,12 +10,17 @@ import subprocess
 import sys
 import time
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tests.helpers import closed_port_url, serve, silent_server
-from utils import data, paths
+from tf2_hands_on import data, paths
+from tf2_hands_on.data import loaders, store
+from tools import data_cli
+
+ROOT = Path(__file__).resolve().parent.parent
 
 SHARED = os.environ.get("TUTORIAL_DATA_DIR")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true")
@@ -30,10 +35,11 @@ IDX_LABELS = bytes([0, 0, 8, 1, 0, 0, 0, 3]) + bytes([3, 1, 4])
 
 @pytest.fixture
 def isolated(tmp_path, monkeypatch):
-    """No mirror, an empty cache in tmp_path, and no verification memo carried between tests."""
+    """No mirror, an empty cache in tmp_path (``$TUTORIAL_HOME/datasets``), and no verification memo carried
+    between tests."""
     monkeypatch.delenv(data.MIRROR_ENV, raising=False)
-    monkeypatch.setenv("TUTORIAL_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(data, "_verified", {})
+    monkeypatch.setenv("TUTORIAL_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(store, "_verified", {})
     return tmp_path
 
 
@@ -55,9 +61,21 @@ def test_mirror_is_used_first_without_network(isolated, monkeypatch):
     (mirror / "toy" / "labels.gz").write_bytes(IDX_LABELS)
     register(monkeypatch, toy_files(closed_port_url()))
     monkeypatch.setenv(data.MIRROR_ENV, str(mirror))
-    monkeypatch.setattr(data.urllib.request, "urlopen", lambda *a, **k: pytest.fail("network used"))
+    monkeypatch.setattr(store.urllib.request, "urlopen", lambda *a, **k: pytest.fail("network used"))
     assert data.fetch("toy") == mirror / "toy"
     assert data.locate("toy").status == "mirror"
+
+
+def test_fetch_into_a_kit_copies_the_verified_mirror_copy(isolated, monkeypatch):
+    mirror, kit = isolated / "mirror", isolated / "kit"
+    (mirror / "toy").mkdir(parents=True)
+    (mirror / "toy" / "labels.gz").write_bytes(IDX_LABELS)
+    register(monkeypatch, toy_files(closed_port_url()))
+    monkeypatch.setenv(data.MIRROR_ENV, str(mirror))
+    monkeypatch.setattr(store.urllib.request, "urlopen", lambda *a, **k: pytest.fail("network used"))
+    assert data.fetch("toy", into=kit) == kit / "toy"
+    assert (kit / "toy" / "labels.gz").read_bytes() == IDX_LABELS
+    assert not paths.cache_dir().exists() and data.locate("toy").path == mirror / "toy"
 
 
 def test_corrupt_mirror_file_is_a_clear_error_and_left_untouched(isolated, monkeypatch):
@@ -274,8 +292,8 @@ needs_mirror = pytest.mark.skipif(not SHARED and not IN_CI, reason="set TUTORIAL
 def real_mirror(monkeypatch, tmp_path):
     assert SHARED, "CI must set TUTORIAL_DATA_DIR (see .ci/run)"
     monkeypatch.setenv(data.MIRROR_ENV, SHARED)
-    monkeypatch.setenv("TUTORIAL_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(data.urllib.request, "urlopen", lambda *a, **k: pytest.fail("network used"))
+    monkeypatch.setenv("TUTORIAL_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(store.urllib.request, "urlopen", lambda *a, **k: pytest.fail("network used"))
 
 
 @needs_mirror
@@ -300,8 +318,10 @@ def test_real_cats_and_dogs_and_shakespeare_verify(real_mirror):
 @needs_mirror
 def test_prefetch_to_a_folder_makes_a_usable_mirror(real_mirror, tmp_path):
     target = tmp_path / "usb"
-    assert data.main(["prefetch", "--to", str(target), "mnist", "tinyshakespeare"]) == 0
+    environment = dict(os.environ)
+    assert data_cli.main(["prefetch", "--to", str(target), "mnist", "tinyshakespeare"]) == 0
     assert sorted(p.name for p in target.iterdir()) == ["README.md", "mnist", "tinyshakespeare"]  # README: licences
+    assert dict(os.environ) == environment and not paths.cache_dir().exists()  # --to is a parameter, not a variable
     assert data.sha256_file(target / "mnist" / "t10k-labels-idx1-ubyte.gz") == data.DATASETS["mnist"].files[3].sha256
 
 
@@ -309,15 +329,15 @@ def test_prefetch_to_a_folder_makes_a_usable_mirror(real_mirror, tmp_path):
 
 
 def _cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "utils.data", *args], capture_output=True, text=True,
-                          cwd=paths.ROOT, env={**os.environ, **(env or {})}, timeout=120)
+    return subprocess.run([sys.executable, "-m", "tools.data_cli", *args], capture_output=True, text=True,
+                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=120)
 
 
 def test_cli_verify_reports_missing_and_corrupt_with_exit_1(tmp_path):
     mirror = tmp_path / "mirror"
     (mirror / "tinyshakespeare").mkdir(parents=True)
     (mirror / "tinyshakespeare" / "input.txt").write_text("To be, or not")
-    result = _cli("verify", env={data.MIRROR_ENV: str(mirror), "TUTORIAL_CACHE_DIR": str(tmp_path / "c")})
+    result = _cli("verify", env={data.MIRROR_ENV: str(mirror), "TUTORIAL_HOME": str(tmp_path / "home")})
     assert result.returncode == 1
     assert "CORRUPT  tinyshakespeare" in result.stdout and "MISSING  mnist" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
@@ -325,13 +345,14 @@ def test_cli_verify_reports_missing_and_corrupt_with_exit_1(tmp_path):
 
 
 def test_cli_verify_checks_every_copy(tmp_path):
-    mirror, cache = tmp_path / "mirror", tmp_path / "cache"
+    mirror, cache = tmp_path / "mirror", tmp_path / "home" / "datasets"
     text = "x" * 10
     for root, body in ((mirror, None), (cache, text)):
         (root / "tinyshakespeare").mkdir(parents=True)
         if body:
             (root / "tinyshakespeare" / "input.txt").write_text(body)
-    result = _cli("verify", "tinyshakespeare", env={data.MIRROR_ENV: str(mirror), "TUTORIAL_CACHE_DIR": str(cache)})
+    env = {data.MIRROR_ENV: str(mirror), "TUTORIAL_HOME": str(tmp_path / "home")}
+    result = _cli("verify", "tinyshakespeare", env=env)
     assert result.returncode == 1 and "CORRUPT  tinyshakespeare" in result.stdout  # the cache's copy
     assert "MISSING" not in result.stdout
 
@@ -340,9 +361,12 @@ def test_cli_prefetch_to_a_damaged_target_leaves_it_alone(tmp_path):
     target = tmp_path / "usb"
     (target / "tinyshakespeare").mkdir(parents=True)
     (target / "tinyshakespeare" / "input.txt").write_text("someone's notes")
-    result = _cli("prefetch", "--to", str(target), "tinyshakespeare", env={data.MIRROR_ENV: ""})
+    home = tmp_path / "home"
+    env = {data.MIRROR_ENV: "", "TUTORIAL_HOME": str(home)}
+    result = _cli("prefetch", "--to", str(target), "tinyshakespeare", env=env)
     assert result.returncode == 1 and "left untouched" in result.stdout and "Traceback" not in result.stderr
     assert (target / "tinyshakespeare" / "input.txt").read_text() == "someone's notes"
+    assert not home.exists()  # --to fills the kit, never the cache
 
 
 def test_cli_bad_arguments_get_a_message_not_a_traceback():
@@ -353,7 +377,7 @@ def test_cli_bad_arguments_get_a_message_not_a_traceback():
 
 
 def test_cli_prefetch_offline_fails_fast_with_exit_1(tmp_path):
-    env = {"TUTORIAL_CACHE_DIR": str(tmp_path / "c"), data.MIRROR_ENV: "",
+    env = {"TUTORIAL_HOME": str(tmp_path / "home"), data.MIRROR_ENV: "",
            "http_proxy": closed_port_url(), "https_proxy": closed_port_url()}
     start = time.monotonic()
     result = _cli("prefetch", "tinyshakespeare", env=env)
@@ -364,7 +388,7 @@ def test_cli_prefetch_offline_fails_fast_with_exit_1(tmp_path):
 def test_gzip_idx_reader_matches_header_offsets(tmp_path):
     path = tmp_path / "l.gz"
     path.write_bytes(gzip.compress(IDX_LABELS))
-    assert data._read_idx(path, 8, (-1,)).tolist() == [3, 1, 4]
+    assert loaders._read_idx(path, 8, (-1,)).tolist() == [3, 1, 4]
 
 
 def test_real_registry_is_consistent():
@@ -378,9 +402,13 @@ def test_real_registry_is_consistent():
             assert all(u.startswith("https://") for u in ds.archive.urls)
 
 
-def test_the_default_cache_is_under_data(monkeypatch):
-    monkeypatch.delenv("TUTORIAL_CACHE_DIR", raising=False)
-    assert paths.cache_dir() == paths.ROOT / "data" / "datasets"
+def test_the_cache_is_under_the_course_home(monkeypatch, tmp_path):
+    monkeypatch.delenv("TUTORIAL_HOME", raising=False)
+    monkeypatch.delenv("COLAB_RELEASE_TAG", raising=False)  # Colab's default home is /content/tf2-hands-on
+    assert paths.home() == Path.home() / "tf2-hands-on"
+    assert paths.cache_dir() == Path.home() / "tf2-hands-on" / "datasets"
+    monkeypatch.setenv("TUTORIAL_HOME", str(tmp_path / "course"))
+    assert paths.cache_dir() == tmp_path / "course" / "datasets"
 
 
 # --- keras.applications weights (notebook 04) ---------------------------------------------------
@@ -409,7 +437,7 @@ def test_weights_in_the_mirror_are_used_without_network(isolated, monkeypatch):
     source.parent.mkdir(parents=True)
     source.write_bytes(WEIGHTS_BYTES)
     monkeypatch.setenv(data.MIRROR_ENV, str(isolated / "mirror"))
-    monkeypatch.setattr(data.urllib.request, "urlopen", lambda *a, **k: pytest.fail("network used"))
+    monkeypatch.setattr(store.urllib.request, "urlopen", lambda *a, **k: pytest.fail("network used"))
     assert data.imagenet_weights(toy_weights(closed_port_url())) == source
     assert source.read_bytes() == WEIGHTS_BYTES
 
@@ -452,10 +480,10 @@ def test_truncated_weights_in_the_cache_are_reported_and_left_alone(isolated):
     assert cached.read_bytes() == WEIGHTS_BYTES[:50]
 
 
-def test_weights_in_an_unwritable_cache_give_a_message_not_a_traceback(isolated, monkeypatch):
-    blocker = isolated / "blocked"
+def test_weights_in_an_unwritable_cache_give_a_message_not_a_traceback(isolated):
+    blocker = paths.cache_dir()
+    blocker.parent.mkdir(parents=True)
     blocker.write_text("a file where the cache folder should be")
-    monkeypatch.setenv("TUTORIAL_CACHE_DIR", str(blocker))
     with pytest.raises(data.DataError, match="Cannot store Toy weights.*writable"):
         data.imagenet_weights(toy_weights(closed_port_url()))
     assert blocker.read_text() == "a file where the cache folder should be"

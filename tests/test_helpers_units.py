@@ -1,14 +1,17 @@
-"""Unit tests of utils: environment, exercises, timing and plots."""
+"""Unit tests of tf2_hands_on: environment, exercises, memory, timing and plots."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import numpy as np
+import psutil
 import pytest
 
-from utils import environment, exercises, plots, timing
-from utils.environment import Finding
+from tf2_hands_on import environment, exercises, memory, plots, timing
+from tf2_hands_on.environment import Finding
 
 # --- environment -----------------------------------------------------------------------------
 
@@ -37,9 +40,9 @@ def test_container_limits_are_read_from_cgroups(tmp_path, monkeypatch):
     assert environment._cgroup_value(str(tmp_path / "cpu.max")) == 1.5
     assert environment._cgroup_value(str(tmp_path / "memory.max")) == 2147483648.0
     assert environment._cgroup_value(str(tmp_path / "unlimited.max"), str(tmp_path / "nothing")) is None
-    monkeypatch.setattr(environment, "_cgroup_value", lambda *files: 1.0 if "cpu.max" in files[0] else 2e9)
+    monkeypatch.setattr(environment, "_cgroup_value", lambda *files: 1.0 if "cpu.max" in files[0] else 2 * 2**30)
     assert environment.cpu_cores() == 1  # a Binder-like quota of one CPU
-    assert environment.ram_gb() == 2.0
+    assert environment.ram_gib() == 2.0 and environment.ram_gb is environment.ram_gib  # the old name: notebook 00
 
 
 def test_platform_detection():
@@ -76,7 +79,7 @@ def test_table_and_verdict():
 
 
 def test_machine_queries_answer():
-    assert environment.cpu_cores() >= 1 and environment.ram_gb() > 0.5
+    assert environment.cpu_cores() >= 1 and environment.ram_gib() > 0.5
     assert "CPU:" in environment.device_summary()
 
 
@@ -141,7 +144,7 @@ def test_stub_and_unknown_ids():
 def test_benchmark_counts_warmups_and_repeats():
     calls = []
     result = timing.benchmark(lambda: calls.append(1), label="noop", warmup=2, repeats=4, items=10)
-    assert len(calls) == 6 and len(result.times_s) == 4 and result.peak_rss_mb > 0
+    assert len(calls) == 6 and len(result.times_s) == 4 and result.peak_rss_mib > 0
     assert result.throughput == pytest.approx(10 / result.median_s)
 
 
@@ -150,7 +153,7 @@ def test_same_process_ratio_is_measured():
     fast = timing.benchmark(lambda: time.sleep(0.002), label="fast", repeats=3)
     assert slow.median_s / fast.median_s > 3  # the real ratio is about 10
     table = timing.table([slow, fast], baseline="slow")
-    assert "| fast |" in table and "3 timed repeats" in table
+    assert "| fast |" in table and "3 timed repeats" in table and f"| {slow.peak_rss_mib:,.0f} MiB |" in table
 
 
 def test_benchmark_syncs_tensor_like_results():
@@ -172,7 +175,7 @@ def test_compare_interleaves_rounds_and_measures_ratios():
     assert "".join(calls) == "sf" * 4  # one warm-up round, then three timed rounds, each A then B
     slow, fast = timings
     assert (slow.label, fast.label) == ("slow", "fast") and len(slow.times_s) == len(fast.times_s) == 3
-    assert slow.median_s / fast.median_s > 3 and slow.peak_rss_mb > 0  # the real ratio is about 10
+    assert slow.median_s / fast.median_s > 3 and slow.peak_rss_mib > 0  # the real ratio is about 10
     with pytest.raises(ValueError):
         timing.compare({}, repeats=1)
 
@@ -185,7 +188,7 @@ def test_compare_without_the_memory_sampler():
     timings = timing.compare({"a": lambda: seen.append(threading.active_count()) or time.sleep(0.001)},
                              warmup=0, repeats=3, memory=False)
     assert seen == [before] * 3  # no sampler thread ran alongside the timed calls
-    assert len(timings[0].times_s) == 3 and timings[0].peak_rss_mb == 0
+    assert len(timings[0].times_s) == 3 and timings[0].peak_rss_mib == 0
 
 
 def test_bad_timing_arguments():
@@ -195,17 +198,105 @@ def test_bad_timing_arguments():
         timing.table([timing.benchmark(lambda: None, label="x", repeats=1)], baseline="y")
 
 
+def test_compare_gives_each_call_its_own_peak():
+    def allocate():
+        block = np.ones(100 * 2**20 // 8)  # 100 MiB, touched, freed when the call returns
+        time.sleep(0.05)
+        return block.size
+
+    small, large = timing.compare({"small": lambda: None, "large": allocate}, warmup=1, repeats=3)
+    assert large.peak_rss_mib - small.peak_rss_mib > 80
+
+
+# --- memory ----------------------------------------------------------------------------------
+
+HOLD = "import sys; block = bytearray({mib} * 2**20); print('ready', flush=True); {then}"
+
+
+def _child(mib: int, then: str = "sys.stdin.read()") -> subprocess.Popen:
+    """A Python process that allocates (and touches) ``mib`` MiB, says 'ready', then runs ``then``."""
+    return subprocess.Popen([sys.executable, "-c", HOLD.format(mib=mib, then=then)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE)
+
+
+def test_rss_mib_counts_child_processes_only_when_asked():
+    alone, alone_self = memory.rss_mib(), memory.rss_mib(children=False)
+    child = _child(200)
+    try:
+        assert child.stdout.readline() == b"ready\n"
+        together, self_only = memory.rss_mib(), memory.rss_mib(children=False)
+        child_alone = memory.rss_mib(child.pid, children=False)
+    finally:
+        child.kill()
+        child.wait()
+    assert together - alone >= 150  # the child's 200 MiB
+    assert abs(self_only - alone_self) < 50
+    assert child_alone >= 200
+
+
+def test_memory_figures_are_in_mib():
+    child = _child(200)
+    try:
+        assert child.stdout.readline() == b"ready\n"
+        figure = memory.rss_mib(child.pid, children=False)
+        rss_bytes = psutil.Process(child.pid).memory_info().rss
+    finally:
+        child.kill()
+        child.wait()
+    assert memory.MIB == 2**20
+    assert figure == pytest.approx(rss_bytes / 2**20, rel=0.01)  # 1e6-byte MB would be 4.9 % larger
+    assert memory.rss_mib(children=False) == pytest.approx(psutil.Process().memory_info().rss / 2**20, abs=2)
+
+
+def test_exited_children_peak_is_in_mib():
+    child = _child(200, then="pass")
+    assert child.stdout.readline() == b"ready\n"
+    child.communicate()
+    assert 200 <= memory.exited_children_peak_mib() < 100_000
+
+
+def test_sampler_sees_a_short_lived_allocation():
+    with memory.Sampler(interval_s=0.01) as sampler:
+        start = sampler.peak_mib
+        block = np.ones(150 * 2**20 // 8)  # 150 MiB, touched
+        time.sleep(0.2)
+        del block
+        after = memory.rss_mib()
+    assert sampler.peak_mib - start >= 120 and sampler.peak_mib - after >= 120
+
+
+def test_sampler_sees_a_short_lived_child():
+    with memory.Sampler(interval_s=0.02) as sampler:
+        start = sampler.peak_mib
+        child = _child(200, then="import time; time.sleep(0.6)")
+        child.communicate()  # gone before the sampler stops
+    assert sampler.peak_mib - start >= 150
+
+
+def test_sampler_reports_a_failure_of_its_thread():
+    def fail(_sampler):
+        raise OSError("cannot read")
+
+    with pytest.raises(RuntimeError, match="not a measurement"):
+        with memory.Sampler(interval_s=0.01, on_sample=fail):
+            time.sleep(0.1)
+    with pytest.raises(ValueError, match="in flight"):  # an exception inside the block is not replaced
+        with memory.Sampler(interval_s=0.01, on_sample=fail):
+            time.sleep(0.1)
+            raise ValueError("in flight")
+
+
 # --- plots -----------------------------------------------------------------------------------
 
 
 def test_figures_are_saved_to_the_figure_folder(tmp_path, monkeypatch):
-    monkeypatch.setenv("TUTORIAL_FIGURE_DIR", str(tmp_path))
+    monkeypatch.setenv("TUTORIAL_HOME", str(tmp_path))
     history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.8]}
     fig = plots.training_curves(history, ("loss", "accuracy"), name="curves")
     assert [line.get_label() for line in fig.axes[0].lines] == ["train loss", "validation loss"]
     plots.image_grid(np.zeros((5, 8, 8)), [0, 1, 2, 3, 4], class_names=list("abcde"), name="grid")
     plots.comparison_bars(["a", "b"], [1, 2], unit="s", title="t", name="bars")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bars.png", "curves.png", "grid.png"]
+    assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["bars.png", "curves.png", "grid.png"]
     assert (tmp_path / "grid.png").read_bytes()[:4] == b"\x89PNG"
 
 
@@ -221,10 +312,10 @@ def test_plot_helpers_reject_bad_input():
 def test_release_memory_gives_freed_memory_back():
     import numpy as np
 
-    from utils import environment
+    from tf2_hands_on import environment
 
     before = environment.release_memory()
-    block = np.ones(200 * 2**20 // 8)  # 200 MB, touched
+    block = np.ones(200 * 2**20 // 8)  # 200 MiB, touched
     with_block = environment.release_memory()
     del block
     after = environment.release_memory()
@@ -251,8 +342,9 @@ def test_quiet_native_logs_hides_only_native_stderr_and_restores_it(capfd):
 
 
 def test_memory_headroom_reads_the_containers_limit_and_usage(monkeypatch):
-    values = {"/sys/fs/cgroup/memory.max": 2e9, "/sys/fs/cgroup/memory.current": 1.4e9}
+    values = {"/sys/fs/cgroup/memory.max": 2 * 2**30, "/sys/fs/cgroup/memory.current": 1.5 * 2**30}
     monkeypatch.setattr(environment, "_cgroup_value", lambda *files: values.get(files[0]))
-    assert environment.memory_headroom_mb() == pytest.approx(600)
+    assert environment.memory_headroom_mib() == pytest.approx(512)
+    assert environment.memory_headroom_mb is environment.memory_headroom_mib  # the old name: notebook 02
     values.pop("/sys/fs/cgroup/memory.max")  # no limit: nothing to worry about
-    assert environment.memory_headroom_mb() is None
+    assert environment.memory_headroom_mib() is None

@@ -11,6 +11,7 @@ import sys
 import uuid
 
 import pytest
+from IPython.core.inputtransformer2 import TransformerManager
 
 from tools import nbtools
 
@@ -59,7 +60,8 @@ def test_a_learner_copy_has_no_solutions_and_keeps_everything_else(copies, path)
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_no_later_cell_needs_a_name_only_a_solution_defines(path):
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    code = [(tags(c), ast.parse(nbtools.source(c))) for c in cells if c["cell_type"] == "code"]
+    parse = TransformerManager().transform_cell  # the Setup cell's %pip line, as IPython runs it
+    code = [(tags(c), ast.parse(parse(nbtools.source(c)))) for c in cells if c["cell_type"] == "code"]
 
     def defined(tree):
         return {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))} | {
@@ -76,7 +78,7 @@ def test_no_later_cell_needs_a_name_only_a_solution_defines(path):
 def test_a_learner_copy_runs_top_to_bottom_and_its_checks_say_not_yet():
     nbclient = pytest.importorskip("nbclient")
     nbformat = pytest.importorskip("nbformat")
-    out = ROOT / "build" / f"learner-test-{uuid.uuid4().hex[:8]}"  # inside the project: the Setup cell finds utils/
+    out = ROOT / "build" / f"learner-test-{uuid.uuid4().hex[:8]}"
     try:
         assert export(out).returncode == 0
         nb = nbformat.reads((out / "00_environment_check.ipynb").read_text(encoding="utf-8"), as_version=4)

@@ -134,8 +134,14 @@ def test_exercises_have_prompt_answer_check_and_solution(path):
         assert kinds == [["answer"], ["check"], ["solution"]], f"exercise {ex}: answer, check, solution cells follow"
         assert f'exercises.check("{ex}"' in src(cells[i + 2]), f"exercise {ex}: the check cell checks {ex}"
         solution = cells[i + 3]
-        assert f'assert exercises.check("{ex}"' in src(solution), f"exercise {ex}: the solution asserts its check"
-        assert solution["metadata"].get("jupyter", {}).get("source_hidden"), f"exercise {ex}: hide the solution"
+        assert solution["metadata"].get("jupyter", {}).get("source_hidden"), f"exercise {ex}: hide it in JupyterLab"
+        assert solution["metadata"].get("cellView") == "form" and src(solution).startswith(nbtools.SOLUTION_TITLE), (
+            f"exercise {ex}: hide it on Colab (a '#@title Solution' form cell): run 'python3 tasks.py sync'")
+        body = ast.parse(src(solution)).body  # Run All must not replace the learner's answer with the solution
+        assert [type(n).__name__ for n in body] == ["FunctionDef", "Expr"] and body[0].name == "solution", (
+            f"exercise {ex}: the solution is written inside 'def solution(): ... return answer', nothing else")
+        assert ast.unparse(body[1]) == f"exercises.reference('{ex}', solution)", (
+            f"exercise {ex}: the solution cell ends with exercises.reference({ex!r}, solution)")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
@@ -166,7 +172,7 @@ def test_readme_table_is_generated_from_the_notebooks():
 
 
 def test_python_sources_are_ruff_clean():
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "utils", "tools", "tests", "tasks.py",
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "tf2_hands_on", "tools", "tests", "tasks.py",
                              "conftest.py"], capture_output=True, text=True, cwd=nbtools.ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tools import nbtools
-from utils import data
+from tf2_hands_on import data
+from tools import data_cli
 
-ROOT = nbtools.ROOT
+ROOT = Path(__file__).resolve().parent.parent
 MIRROR = os.environ.get(data.MIRROR_ENV)
 
 BLOCK_SOCKETS = '''import socket
@@ -38,7 +38,7 @@ except OSError as blocked:
 LOAD_FROM_THE_KIT = '''import os
 from pathlib import Path
 
-from utils import data
+from tf2_hands_on import data
 
 kit = Path(os.environ["TUTORIAL_DATA_DIR"])
 (x_train, _), (x_test, _) = data.load_fashion_mnist()
@@ -60,7 +60,7 @@ print("every dataset loaded from the kit, offline")'''
 
 
 def _prefetch(kit: Path, mirror: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "utils.data", "prefetch", "--to", str(kit)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "tools.data_cli", "prefetch", "--to", str(kit)], capture_output=True,
                           text=True, cwd=ROOT, env={**os.environ, data.MIRROR_ENV: mirror}, timeout=600)
 
 
@@ -77,13 +77,13 @@ def test_the_offline_kit_recipe_end_to_end(tmp_path, monkeypatch):
         assert f"| `{name}/` |" in readme and dataset.licence and dataset.licence in readme
     assert "no explicit licence" in data.DATASETS["cats_and_dogs_filtered"].licence
 
-    env = {**os.environ, data.MIRROR_ENV: str(kit), "TUTORIAL_CACHE_DIR": str(tmp_path / "empty-cache")}
-    verified = subprocess.run([sys.executable, "-m", "utils.data", "verify"], capture_output=True, text=True,
+    env = {**os.environ, data.MIRROR_ENV: str(kit), "TUTORIAL_HOME": str(tmp_path / "empty-home")}
+    verified = subprocess.run([sys.executable, "-m", "tools.data_cli", "verify"], capture_output=True, text=True,
                               cwd=ROOT, env=env, timeout=600)  # 2. on each machine: checksums
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert verified.stdout.count(f"mirror: {kit}") == len(data.DATASETS)
 
-    for key in (data.MIRROR_ENV, "TUTORIAL_CACHE_DIR"):  # 3. the notebooks, pointed at it by one variable
+    for key in (data.MIRROR_ENV, "TUTORIAL_HOME"):  # 3. the notebooks, pointed at it by one variable
         monkeypatch.setenv(key, env[key])
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras-home"))
     path = ROOT / "notebooks" / "00_environment_check.ipynb"
@@ -100,8 +100,8 @@ def test_the_offline_kit_recipe_end_to_end(tmp_path, monkeypatch):
 def test_a_kit_readme_never_replaces_someone_elses_file(tmp_path):
     mine = tmp_path / "README.md"
     mine.write_text("# Our workshop notes\n")
-    assert data._write_kit_readme(tmp_path, list(data.DATASETS)) is None
+    assert data_cli._write_kit_readme(tmp_path, list(data.DATASETS)) is None
     assert mine.read_text() == "# Our workshop notes\n"
     mine.unlink()
-    assert data._write_kit_readme(tmp_path, []) == mine and mine.read_text().startswith(data.KIT_README_TITLE)
-    assert data._write_kit_readme(tmp_path, []) == mine, "the kit's own README is refreshed"
+    assert data_cli._write_kit_readme(tmp_path, []) == mine and mine.read_text().startswith(data_cli.KIT_README_TITLE)
+    assert data_cli._write_kit_readme(tmp_path, []) == mine, "the kit's own README is refreshed"

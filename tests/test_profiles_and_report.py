@@ -10,7 +10,8 @@ import sys
 import pytest
 
 from tests.helpers import notebook
-from utils import paths, profiles, report
+from tf2_hands_on import profiles, report
+from tools.nbtools import ROOT
 
 
 def test_pick_follows_the_environment(monkeypatch):
@@ -76,7 +77,7 @@ def _papermill(tmp_path, nb_text, *args, env=None):
 
 def test_an_explicit_papermill_value_beats_the_profile(tmp_path, monkeypatch):
     nb = notebook(
-        ("code", f"import sys; sys.path.insert(0, {str(paths.ROOT)!r})\nfrom utils import profiles", []),
+        ("code", f"import sys; sys.path.insert(0, {str(ROOT)!r})\nfrom tf2_hands_on import profiles", []),
         ("code", "epochs = profiles.pick(smoke=1, default=5)\nbatch_size = profiles.pick(smoke=8, default=64)",
          ["parameters"]),
         ("code", "print(f'RESULT {profiles.active()} {epochs} {batch_size}')", []),
@@ -90,38 +91,45 @@ def test_an_explicit_papermill_value_beats_the_profile(tmp_path, monkeypatch):
     assert "RESULT smoke 7 8" in "".join(text)  # epochs explicit, batch_size from the smoke profile
 
 
+CHILD_HOLDS_300_MIB = "import time; b = bytearray(300 * 2**20); time.sleep(1.5)"
+
+
 def test_run_report_records_failures_metrics_and_memory(tmp_path):
     nb_dir = tmp_path / "nbs"
     nb_dir.mkdir()
-    setup = f"import sys; sys.path.insert(0, {str(paths.ROOT)!r})\nfrom utils import report, profiles"
+    setup = f"import sys; sys.path.insert(0, {str(ROOT)!r})\nfrom tf2_hands_on import report, profiles"
     (nb_dir / "01_good.ipynb").write_text(notebook(
         ("code", setup, []),
         ("code", "n = profiles.pick(smoke=3, default=4)", ["parameters"]),
-        ("code", "blob = bytearray(300 * 2**20)\nreport.record('n_value', n)\nreport.record('size', 300, 'MB')", []),
+        ("code", "blob = bytearray(300 * 2**20)\nreport.record('n_value', n)\nreport.record('size', 300, 'MiB')", []),
+        # while the kernel holds 300 MiB, a child process holds 300 MiB more: the peak counts both
+        ("code", f"import subprocess\nsubprocess.run([sys.executable, '-c', {CHILD_HOLDS_300_MIB!r}], check=True)", []),
     ))
     (nb_dir / "02_bad.ipynb").write_text(notebook(
         ("code", "x = 1", ["parameters"]),
         ("code", "raise ValueError('deliberate failure')", []),
     ))
     out = tmp_path / "run"
-    result = subprocess.run([sys.executable, "-m", "utils.run_notebooks", str(nb_dir / "01_good.ipynb"),
+    result = subprocess.run([sys.executable, "-m", "tools.run_report", str(nb_dir / "01_good.ipynb"),
                              str(nb_dir / "02_bad.ipynb"), "--profile", "smoke", "--out", str(out)],
-                            capture_output=True, text=True, timeout=300, cwd=paths.ROOT)
+                            capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "[1/2] 01_good" in result.stdout and "FAILED: 02_bad" in result.stdout
     rep = json.loads((out / "report.json").read_text())
     assert rep["profile"] == "smoke" and rep["python"] and rep["tensorflow"] and rep["keras"] and rep["device"]
     good, bad = rep["notebooks"]["01_good"], rep["notebooks"]["02_bad"]
     assert good["status"] == "ok" and good["error"] is None and good["metrics"] == {"n_value": 3.0, "size": 300.0}
-    assert good["peak_rss_mb"] > 300 > bad["peak_rss_mb"] > 0  # the kernel's memory, not this process's
+    assert good["peak_rss_mb"] > 550  # MiB: the kernel's 300 and its child's 300 at the same time
+    assert 300 > bad["peak_rss_mb"] > 0  # the kernel's memory, not this process's nor the previous kernel's
     assert bad["status"] == "error" and bad["error"] == "ValueError: deliberate failure"
     assert isinstance(good["wall_s"], float) and good["wall_s"] > 0
     md = (out / "report.md").read_text()
     assert "| 01_good | ok |" in md and "**ERROR**: ValueError: deliberate failure" in md
+    assert f"| {good['peak_rss_mb']:,.0f} MiB |" in md and "size = 300 MiB" in md
     assert (out / "01_good.ipynb").is_file() and (out / "02_bad.ipynb").is_file()
 
 
 def test_run_report_rejects_an_unknown_notebook():
-    result = subprocess.run([sys.executable, "-m", "utils.run_notebooks", "99_nothing", "--out", "/tmp/x"],
-                            capture_output=True, text=True, timeout=60, cwd=paths.ROOT)
+    result = subprocess.run([sys.executable, "-m", "tools.run_report", "99_nothing", "--out", "/tmp/x"],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert result.returncode != 0 and "no notebook '99_nothing'" in result.stderr and "Traceback" not in result.stderr

@@ -1,4 +1,4 @@
-"""utils.workers: workers are always stopped (normal end, exception, timeout, and the parent's death)."""
+"""tf2_hands_on.workers: workers are always stopped (normal end, exception, timeout, and the parent's death)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import psutil
 import pytest
 
 from tools import nbtools
-from utils import workers
+from tf2_hands_on import workers
 
 SLEEPER = [sys.executable, "-c", "import time; print('{\"event\": \"up\"}', flush=True); time.sleep(120)"]
 
@@ -32,7 +32,17 @@ def test_events_wait_and_memory(tmp_path):
         group.wait()
         assert group.events("a") == [{"event": "step", "n": i} for i in range(3)]
         assert group.wait_for("a", lambda e: e["n"] == 2) == {"event": "step", "n": 2}
-    assert group.peak_mb > 10  # at least this test process was counted
+    assert group.peak_mib > 10 and group.peak_mb == group.peak_mib  # at least this test process; the old name too
+
+
+def test_peak_memory_counts_the_workers(tmp_path):
+    hold = "import time; b = bytearray(200 * 2**20); print('{\"event\": \"up\"}', flush=True); time.sleep(60)"
+    with workers.Workers(tmp_path, timeout_s=60) as group:
+        before = group.peak_mib
+        group.start("big", [sys.executable, "-c", hold])
+        group.wait_for("big", lambda e: e["event"] == "up")
+        time.sleep(0.3)  # a few samples, at 50 ms, with the worker listed
+    assert group.peak_mib - before >= 150  # the worker's 200 MiB (MiB: 2**20 bytes)
 
 
 def test_exception_inside_block_kills_workers(tmp_path):
@@ -84,7 +94,7 @@ def test_workers_die_with_their_parent(tmp_path):
     parent = textwrap.dedent(f"""
         import os, sys
         sys.path.insert(0, {str(nbtools.ROOT)!r})
-        from utils import workers
+        from tf2_hands_on import workers
         group = workers.Workers({str(tmp_path)!r}, timeout_s=60).__enter__()
         proc = group.start("orphan", {SLEEPER!r})
         group.wait_for("orphan", lambda e: e["event"] == "up")

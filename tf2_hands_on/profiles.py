@@ -1,4 +1,4 @@
-"""Run profiles: how big a notebook's run is (introduced in notebook 00).
+"""Run profiles: how big a notebook's run is.
 
 Every notebook has one cell tagged ``parameters`` whose knobs read like this::
 
@@ -26,14 +26,14 @@ PROFILES = ("smoke", "default")
 
 
 class ProfileError(ValueError):
-    """A profile name or a ``pick`` call that cannot be used; the message says how to fix it. [notebook 00]"""
+    """A profile name or a ``pick`` call that cannot be used; the message says how to fix it."""
 
     def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
         return [f"{type(self).__name__}: {self}"]
 
 
 def active() -> str:
-    """The active profile's name, from ``$TUTORIAL_PROFILE`` (``default`` when unset). [notebook 00]"""
+    """The active profile's name, from ``$TUTORIAL_PROFILE`` (``default`` when unset)."""
     name = os.environ.get(ENV_VAR, "").strip().lower() or "default"
     if name not in PROFILES:
         raise ProfileError(
@@ -44,7 +44,7 @@ def active() -> str:
 
 
 def pick(*, smoke, default):
-    """Return the value for the active profile: ``pick(smoke=1, default=5)``. [notebook 00]
+    """Return the value for the active profile: ``pick(smoke=1, default=5)``.
 
     Both values are required, so a parameters cell always shows what each profile runs.
     """

@@ -1,8 +1,8 @@
-"""Figures: training curves, image grids, comparison bars, all saved through ``save`` (notebook 00).
+"""Figures: training curves, image grids, comparison bars, all saved through ``save``.
 
 Nothing is configured on import: no styles, no rcParams. Every figure gets a title, axis labels with
-units, and a legend when more than one line is drawn. ``save`` writes a PNG to ``data/figures/``
-(git-ignored; ``$TUTORIAL_FIGURE_DIR`` moves it) so figures are visible after a headless run too.
+units, and a legend when more than one line is drawn. ``save`` writes a PNG to the course's figure folder
+(``~/tf2-hands-on/figures/``, or under ``$TUTORIAL_HOME``) so figures are visible after a headless run too.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from utils import paths
+from tf2_hands_on import paths
 
 
 def save(fig, name: str) -> Path:
-    """Save ``fig`` as ``<figure dir>/<name>.png`` and return the path. [notebook 00]"""
+    """Save ``fig`` as ``<figure dir>/<name>.png`` and return the path."""
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name or ""):
         raise ValueError(f"plots.save: {name!r} is not a usable file name; use letters, digits, '_', '-' or '.'.")
     folder = paths.figure_dir()
@@ -26,7 +26,7 @@ def save(fig, name: str) -> Path:
 
 def training_curves(history, metrics=("loss",), *, title: str = "Training curves", name: str | None = None):
     """Plot each metric per epoch, with its ``val_`` twin when present. ``history`` is a Keras
-    ``History`` or its ``.history`` dict. [notebook 01]"""
+    ``History`` or its ``.history`` dict."""
     import matplotlib.pyplot as plt
 
     logs = getattr(history, "history", history)
@@ -49,7 +49,7 @@ def training_curves(history, metrics=("loss",), *, title: str = "Training curves
 
 def image_grid(images, labels=None, *, class_names=None, ncols: int = 8, title: str = "Images",
                name: str | None = None):
-    """Show images (N, H, W) or (N, H, W, C) in a grid, each titled with its label. [notebook 02]"""
+    """Show images (N, H, W) or (N, H, W, C) in a grid, each titled with its label."""
     import matplotlib.pyplot as plt
     import numpy as np
 
@@ -77,7 +77,7 @@ def image_grid(images, labels=None, *, class_names=None, ncols: int = 8, title: 
 
 
 def comparison_bars(labels, values, *, unit: str, title: str, name: str | None = None):
-    """Horizontal bars, one per label, each annotated with its value and unit. [notebook 00]"""
+    """Horizontal bars, one per label, each annotated with its value and unit."""
     import matplotlib.pyplot as plt
 
     labels, values = list(labels), [float(v) for v in values]

@@ -1,9 +1,10 @@
-"""Start, watch and always stop the worker processes of a distributed-training demo (notebook 07).
+"""Start, watch and always stop the worker processes of a distributed-training demo.
 
 The lesson (``TF_CONFIG``, the strategy, the training script) stays in the notebook and its scripts; this module
 only runs processes safely: each worker writes its stdout and stderr to files, the group samples the memory of the
-notebook's kernel and its workers together, and every worker is killed when the ``with`` block ends, whether it
-ended normally, by an exception, or by a timeout. On Linux a worker is also killed if the kernel itself dies.
+notebook's kernel and its workers together (:mod:`tf2_hands_on.memory`), and every worker is killed when the
+``with`` block ends, whether it ended normally, by an exception, or by a timeout. On Linux a worker is also killed
+if the kernel itself dies.
 """
 
 from __future__ import annotations
@@ -14,13 +15,22 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
+from tf2_hands_on.memory import Sampler
+
+
+def script(name: str) -> Path:
+    """The path of a program shipped with the package (``scripts/NAME``) that a notebook runs as its own process."""
+    path = Path(__file__).resolve().parent / "scripts" / name
+    if not path.is_file():
+        raise FileNotFoundError(f"the course package has no script {name!r}; reinstall it (python3 tasks.py lab).")
+    return path
+
 
 def free_ports(n: int, host: str = "localhost") -> list[int]:
-    """``n`` distinct TCP ports that were free on ``host`` a moment ago (the OS picks them). [notebook 07]"""
+    """``n`` distinct TCP ports that were free on ``host`` a moment ago (the OS picks them)."""
     sockets = []
     try:
         for _ in range(n):
@@ -53,30 +63,17 @@ def _death_signal_setter():
     return set_death_signal
 
 
-def _memory_mb(pids: list[int]) -> float:
-    """Proportional set size (PSS) of these processes together, in MB: memory they share is counted once."""
-    import psutil
-
-    total = 0
-    for pid in pids:
-        try:
-            info = psutil.Process(pid).memory_full_info()
-            total += getattr(info, "pss", info.rss)  # PSS on Linux; RSS (an over-count) elsewhere
-        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-            pass
-    return total / 2**20
-
-
 class WorkerError(RuntimeError):
-    """A worker failed or timed out; the message names it and ends with the tail of its logs. [notebook 07]"""
+    """A worker failed or timed out; the message names it and ends with the tail of its logs."""
 
 
 class Workers:
-    """A group of worker processes, stopped when the ``with`` block ends. [notebook 07]
+    """A group of worker processes, stopped when the ``with`` block ends.
 
     ``start(name, argv, env)`` launches one; ``events(name)`` reads the JSON lines it printed; ``wait_for`` and
     ``wait`` block with a timeout; ``kill(name)`` stops one abruptly (SIGKILL, as a preempted machine would).
-    ``peak_mb`` is the largest memory of the kernel and all running workers together, sampled every 50 ms.
+    ``peak_mib`` is the largest memory, in MiB, of the kernel and all its child processes (the workers) together,
+    sampled every 50 ms by :class:`tf2_hands_on.memory.Sampler`; ``peak_mb`` is the same figure, by its old name.
     """
 
     def __init__(self, log_dir: Path, timeout_s: float = 300.0):
@@ -84,17 +81,22 @@ class Workers:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.timeout_s = timeout_s
         self.procs: dict[str, subprocess.Popen] = {}
-        self.peak_mb = 0.0
         self._killed: set[str] = set()  # stopped on purpose: their exit is not a failure
-        self._lock = threading.Lock()
-        self._sampler_error: BaseException | None = None
         self._started = time.monotonic()
-        self._stop = threading.Event()
-        self._sampler = threading.Thread(target=self._sample, daemon=True)
+        self._memory = Sampler(interval_s=0.05)
+
+    @property
+    def peak_mib(self) -> float:
+        return self._memory.peak_mib
+
+    @property
+    def peak_mb(self) -> float:
+        """The old name of :attr:`peak_mib` (the figure is in MiB)."""
+        return self.peak_mib
 
     def __enter__(self) -> Workers:
         self._started = time.monotonic()
-        self._sampler.start()
+        self._memory.start()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -105,21 +107,7 @@ class Workers:
                 except OSError:
                     pass  # keep stopping the others
         finally:
-            self._stop.set()
-            self._sampler.join()
-        if self._sampler_error is not None and exc[0] is None:
-            raise RuntimeError("the memory sampler failed, so peak_mb is not a measurement") from self._sampler_error
-
-    def _sample(self) -> None:
-        try:
-            while True:
-                with self._lock:
-                    pids = [p.pid for p in self.procs.values() if p.poll() is None]
-                self.peak_mb = max(self.peak_mb, _memory_mb([os.getpid(), *pids]))
-                if self._stop.wait(0.05):
-                    return
-        except BaseException as e:  # surfaced by __exit__, never silently lost
-            self._sampler_error = e
+            self._memory.__exit__(*exc)  # raises a failure of the sampler unless an exception is in flight
 
     def path(self, name: str, stream: str = "out") -> Path:
         """The file holding a worker's stdout (``out``) or stderr (``err``)."""
@@ -133,9 +121,8 @@ class Workers:
             proc = subprocess.Popen(
                 argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})},
                 start_new_session=True, preexec_fn=_death_signal_setter())
-        with self._lock:
-            self.procs[name] = proc
-            self._killed.discard(name)
+        self.procs[name] = proc
+        self._killed.discard(name)
         return proc
 
     def events(self, name: str) -> list[dict]:

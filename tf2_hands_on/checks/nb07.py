@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 
-from utils.exercises import Hint, exercise
+from tf2_hands_on.exercises import Hint, exercise
 
 # (per-replica batch, replicas, base learning rate, the batch that base rate was tuned for)
 _SCALING_CASES = ((32, 8, 1e-3, 32), (64, 2, 0.1, 128), (16, 4, 3e-4, 16), (128, 1, 0.01, 64))

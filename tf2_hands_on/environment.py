@@ -1,4 +1,4 @@
-"""What this machine is and whether it matches what the notebooks were tested on (notebook 00).
+"""What this machine is and whether it matches what the notebooks were tested on.
 
 TensorFlow is imported only inside the functions that need it, so importing this module is cheap.
 """
@@ -24,7 +24,7 @@ FIX_COLAB = "Colab's own TensorFlow is supported: do not pip install tensorflow 
 
 @dataclass
 class Finding:
-    """One line of a pass/warn/fail table: ``status`` is pass, warn, fail or info. [notebook 00]"""
+    """One line of a pass/warn/fail table: ``status`` is pass, warn, fail or info."""
 
     check: str
     status: str
@@ -41,7 +41,7 @@ def _major_minor(version: str) -> tuple[int, int]:
 
 
 def installed_version(package: str) -> str | None:
-    """The installed version of a distribution, without importing it (None when absent). [notebook 00]"""
+    """The installed version of a distribution, without importing it (None when absent)."""
     for dist in {"tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos")}.get(package, (package,)):
         try:
             return importlib.metadata.version(dist)
@@ -51,7 +51,7 @@ def installed_version(package: str) -> str | None:
 
 
 def check_version(name: str, version: str | None, platform: str = "local") -> Finding:
-    """Compare one version with the tested matrix; a warning carries the fix for this platform. [notebook 00]"""
+    """Compare one version with the tested matrix; a warning carries the fix for this platform."""
     low, high = TESTED[name]
     span = f"{low[0]}.{low[1]}-{high[0]}.{high[1]}"
     fix = FIX_COLAB if platform == "colab" else FIX_INSTALL
@@ -63,7 +63,7 @@ def check_version(name: str, version: str | None, platform: str = "local") -> Fi
 
 
 def check_versions() -> list[Finding]:
-    """Python, TensorFlow and Keras against the tested matrix. [notebook 00]"""
+    """Python, TensorFlow and Keras against the tested matrix."""
     python = ".".join(map(str, sys.version_info[:3]))
     where = platform_name()
     return [
@@ -74,7 +74,7 @@ def check_versions() -> list[Finding]:
 
 
 def platform_name(environ=None, modules=None) -> str:
-    """Where the notebook runs: ``colab``, ``binder``, ``ci`` or ``local``. [notebook 00]"""
+    """Where the notebook runs: ``colab``, ``binder``, ``ci`` or ``local``."""
     environ = os.environ if environ is None else environ
     modules = sys.modules if modules is None else modules
     if "google.colab" in modules or "COLAB_RELEASE_TAG" in environ:
@@ -112,7 +112,7 @@ def _cgroup_value(*files: str) -> float | None:
 
 
 def cpu_cores() -> int:
-    """CPU cores this process may use: affinity, and a container's CPU quota (Binder gives 1). [notebook 00]"""
+    """CPU cores this process may use: affinity, and a container's CPU quota (Binder gives 1)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # macOS, Windows
@@ -125,7 +125,7 @@ def cpu_cores() -> int:
 
 
 def cpu_model_and_flags() -> tuple[str, set[str]]:
-    """The CPU's model name and feature flags (flags are read on Linux only). [notebook 00]"""
+    """The CPU's model name and feature flags (flags are read on Linux only)."""
     model, flags = _platform.processor() or _platform.machine(), set()
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
@@ -141,24 +141,29 @@ def cpu_model_and_flags() -> tuple[str, set[str]]:
     return model, flags
 
 
-def ram_gb() -> float:
-    """Memory this process may use in GB: physical memory, or a container's limit when lower. [notebook 00]"""
+def ram_gib() -> float:
+    """Memory this process may use in GiB (2**30 bytes, 1024 MiB): physical memory, or a container's limit when
+    lower."""
     import psutil
 
     total = psutil.virtual_memory().total
     limit = _cgroup_value("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
-    return min(total, limit or total) / 1e9
+    return min(total, limit or total) / 2**30
 
 
-def memory_headroom_mb() -> float | None:
-    """MB this container may still use before its memory limit (Binder's 2 GB); None without a limit. [notebook 02]"""
+def memory_headroom_mib() -> float | None:
+    """MiB this container may still use before its memory limit (Binder's 2 GiB); None without a limit."""
     limit = _cgroup_value("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
     used = _cgroup_value("/sys/fs/cgroup/memory.current", "/sys/fs/cgroup/memory/memory.usage_in_bytes")
-    return None if limit is None or used is None else (limit - used) / 1e6
+    return None if limit is None or used is None else (limit - used) / 2**20
+
+
+ram_gb = ram_gib  # the old names, still used by notebooks: the figures are in GiB and MiB
+memory_headroom_mb = memory_headroom_mib
 
 
 def gpus() -> list[dict]:
-    """The GPUs TensorFlow sees: ``[{"name", "compute_capability": (major, minor) or None}]``. [notebook 00]"""
+    """The GPUs TensorFlow sees: ``[{"name", "compute_capability": (major, minor) or None}]``."""
     import tensorflow as tf
 
     found = []
@@ -170,7 +175,7 @@ def gpus() -> list[dict]:
 
 
 def float16_finding(gpu_list: list[dict]) -> Finding:
-    """float16 speeds training up on GPUs with Tensor Cores: compute capability 7.0 or newer. [notebook 00]"""
+    """float16 speeds training up on GPUs with Tensor Cores: compute capability 7.0 or newer."""
     fast = [g for g in gpu_list if g.get("compute_capability") and tuple(g["compute_capability"]) >= (7, 0)]
     if fast:
         return Finding("float16 speed-up", "pass", f"Tensor Cores on {fast[0]['name']} (cc {fast[0]['compute_capability'][0]}.{fast[0]['compute_capability'][1]})")
@@ -180,7 +185,7 @@ def float16_finding(gpu_list: list[dict]) -> Finding:
 
 
 def bfloat16_finding(gpu_list: list[dict], cpu_flags: set[str]) -> Finding:
-    """bfloat16 pays on GPUs of compute capability 8.0+ and on CPUs with AMX (AVX512-BF16 helps less). [notebook 00]"""
+    """bfloat16 pays on GPUs of compute capability 8.0+ and on CPUs with AMX (AVX512-BF16 helps less)."""
     fast = [g for g in gpu_list if g.get("compute_capability") and tuple(g["compute_capability"]) >= (8, 0)]
     if fast:
         return Finding("bfloat16 speed-up", "pass", f"{fast[0]['name']} has bfloat16 Tensor Cores")
@@ -193,14 +198,14 @@ def bfloat16_finding(gpu_list: list[dict], cpu_flags: set[str]) -> Finding:
 
 
 def seed_everything(seed: int = 42) -> None:
-    """Seed Python, NumPy and TensorFlow at once (``keras.utils.set_random_seed``). [notebook 01]"""
+    """Seed Python, NumPy and TensorFlow at once (``keras.utils.set_random_seed``)."""
     import keras
 
     keras.utils.set_random_seed(seed)
 
 
 def device_summary() -> str:
-    """One line describing the compute device, without importing TensorFlow (for the run report). [notebook 00]"""
+    """One line describing the compute device, without importing TensorFlow (for the run report)."""
     import shutil
     import subprocess
 
@@ -221,7 +226,7 @@ _ICONS = {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "info": "info"}
 
 
 def findings_table(findings: list[Finding]) -> str:
-    """A plain-text pass/warn/fail table; each warning or failure shows its fix on the next line. [notebook 00]"""
+    """A plain-text pass/warn/fail table; each warning or failure shows its fix on the next line."""
     width = max(len(f.check) for f in findings)
     lines = []
     for f in findings:
@@ -232,7 +237,7 @@ def findings_table(findings: list[Finding]) -> str:
 
 
 def verdict(findings: list[Finding]) -> str:
-    """One line: ready, ready with warnings, or not ready. [notebook 00]"""
+    """One line: ready, ready with warnings, or not ready."""
     fails = [f.check for f in findings if f.status == "fail"]
     warns = [f.check for f in findings if f.status == "warn"]
     if fails:
@@ -244,16 +249,18 @@ def verdict(findings: list[Finding]) -> str:
 
 def release_memory() -> float:
     """Drop Keras' global state, collect garbage and, on Linux, hand freed heap memory back to the operating
-    system; return this process's resident memory in MB. Call it after deleting a large model. [notebook 04]
+    system; return this process's resident memory in MiB (:func:`tf2_hands_on.memory.rss_mib`, without child
+    processes). Call it after deleting a large model.
 
     Python and TensorFlow keep freed memory for reuse, so a process's size rarely shrinks by itself; on a
-    2 GB Binder that spare memory is what the next part of a notebook needs.
+    2 GiB Binder that spare memory is what the next part of a notebook needs.
     """
     import ctypes
     import gc
 
     import keras
-    import psutil
+
+    from tf2_hands_on import memory
 
     keras.backend.clear_session()
     gc.collect()
@@ -262,12 +269,12 @@ def release_memory() -> float:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
         except (OSError, AttributeError):  # not glibc (e.g. Alpine's musl): nothing to trim
             pass
-    return psutil.Process().memory_info().rss / 2**20
+    return memory.rss_mib(children=False)
 
 
 @contextlib.contextmanager
 def quiet_native_logs():
-    """Inside this block, hide what C++ libraries write to the process's stderr (file descriptor 2). [notebook 08]
+    """Inside this block, hide what C++ libraries write to the process's stderr (file descriptor 2).
 
     TensorFlow's LiteRT converter logs every step at INFO level from C++, where Python's logging and warnings
     filters cannot reach. Python's own output (``print``, warnings, tracebacks) still shows, and an exception

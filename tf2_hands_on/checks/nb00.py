@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from utils.exercises import Hint, exercise
+from tf2_hands_on.exercises import Hint, exercise
 
 
 @exercise("00.1")

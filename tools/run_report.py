@@ -1,10 +1,11 @@
-"""The run report: execute notebooks headlessly and write what they measured (notebook 00).
+"""The run report: execute notebooks headlessly and write what they measured.
 
-    python -m utils.run_notebooks [NOTEBOOK ...] --profile smoke|default --out DIR
+    python3 tasks.py report [NOTEBOOK ...] --profile smoke|default --out DIR
 
 Runs each notebook (all of ``notebooks/`` by default) with papermill in a fresh kernel, under the
 given profile, and writes to DIR: the executed copies, ``report.md`` (a table for people) and
 ``report.json`` (for tools). A failing notebook is reported, not hidden, and the exit code is 1.
+Each notebook's peak memory is its kernel's, child processes included, in MiB (``tf2_hands_on.memory``).
 Instructors: run it with ``--profile default`` on the workshop machines before the day.
 """
 
@@ -15,13 +16,13 @@ import json
 import os
 import platform
 import sys
-import threading
 import time
 from pathlib import Path
 
-from utils import environment, paths, report
+from tf2_hands_on import environment, memory, report
+from tools.nbtools import ROOT
 
-NOTEBOOK_DIR = paths.ROOT / "notebooks"
+NOTEBOOK_DIR = ROOT / "notebooks"
 KERNEL_NAME = "tutorial-run-report"
 
 
@@ -38,61 +39,18 @@ def _kernelspec(out_dir: Path) -> str:
     return str(root)
 
 
-def _peak_rss_mb(pid: int) -> float:
-    """The process's peak resident memory (VmHWM on Linux; current RSS elsewhere)."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    try:
-        import psutil
+class _Heartbeat:
+    """Called after each memory sample: every ``every_s`` seconds, print that the notebook is still running."""
 
-        return psutil.Process(pid).memory_info().rss / 2**20
-    except Exception:
-        return 0.0
+    def __init__(self, label: str, every_s: float = 15.0):
+        self.label, self.every_s = label, every_s
+        self.start = self.last = time.monotonic()
 
-
-class _KernelWatcher(threading.Thread):
-    """Polls this process's children (the kernel) for peak memory and prints a heartbeat."""
-
-    def __init__(self, label: str, heartbeat_s: float = 15.0):
-        super().__init__(daemon=True)
-        self.label, self.heartbeat_s = label, heartbeat_s
-        self.peak_mb = 0.0
-        self._done = threading.Event()
-
-    def run(self) -> None:
-        import psutil
-
-        me, start, last = psutil.Process(), time.monotonic(), time.monotonic()
-        while not self._done.wait(0.2):
-            try:
-                for child in me.children(recursive=True):
-                    self.peak_mb = max(self.peak_mb, _peak_rss_mb(child.pid))
-            except psutil.Error:
-                pass
-            if time.monotonic() - last >= self.heartbeat_s:
-                last = time.monotonic()
-                print(f"    ... {self.label} still running: {last - start:.0f} s, kernel peak {self.peak_mb:,.0f} MB",
-                      flush=True)
-
-    def stop(self) -> float:
-        self._done.set()
-        self.join()
-        return self.peak_mb
-
-
-def _exited_children_peak_mb() -> float:
-    """The largest peak resident memory of this process's exited children (the kernels), in MB; 0 where unknown."""
-    try:
-        import resource
-    except ImportError:  # Windows
-        return 0.0
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes on macOS, KiB on Linux
+    def __call__(self, sampler: memory.Sampler) -> None:
+        if time.monotonic() - self.last >= self.every_s:
+            self.last = time.monotonic()
+            print(f"    ... {self.label} still running: {self.last - self.start:.0f} s, "
+                  f"kernel peak {sampler.peak_mib:,.0f} MiB", flush=True)
 
 
 def _resolve(names: list[str]) -> list[Path]:
@@ -120,7 +78,10 @@ def _first_line(error: BaseException) -> str:
 
 
 def run_one(notebook: Path, out_dir: Path, profile: str, cell_timeout: int | None) -> tuple[dict, dict]:
-    """Execute one notebook in a fresh kernel; return its report entry and its metrics' units. [notebook 00]"""
+    """Execute one notebook in a fresh kernel; return its report entry and its metrics' units.
+
+    The entry's ``peak_rss_mb`` is in MiB: the largest memory of the kernel and its child processes together.
+    """
     import papermill
 
     stem = notebook.stem
@@ -133,9 +94,9 @@ def run_one(notebook: Path, out_dir: Path, profile: str, cell_timeout: int | Non
                   "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "1")}  # fewer C++ info lines
     saved = {k: os.environ.get(k) for k in kernel_env}
     os.environ.update(kernel_env)
-    exited_before = _exited_children_peak_mb()
-    watcher = _KernelWatcher(stem)
-    watcher.start()
+    exited_before = memory.exited_children_peak_mib()
+    # This process's descendants: the kernel papermill starts, and whatever the kernel starts.
+    sampler = memory.Sampler(include_root=False, interval_s=0.2, on_sample=_Heartbeat(stem)).start()
     start, error = time.perf_counter(), None
     try:
         papermill.execute_notebook(
@@ -146,17 +107,17 @@ def run_one(notebook: Path, out_dir: Path, profile: str, cell_timeout: int | Non
         error = e
     finally:
         wall = time.perf_counter() - start
-        peak = watcher.stop()
-        # The watcher polls every 0.2 s and can miss a kernel's last moments. Once the kernel has exited, the
-        # operating system reports its exact peak, whenever it is higher than every earlier kernel's.
-        exited_after = _exited_children_peak_mb()
-        if exited_after > exited_before:
-            peak = max(peak, exited_after)
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+        peak = sampler.stop()
+    # The sampler polls every 0.2 s and can miss a kernel's last moments. Once the kernel has exited, the operating
+    # system reports its exact peak (one process's, not the tree's sum), whenever it beats every earlier kernel's.
+    exited_after = memory.exited_children_peak_mib()
+    if exited_after > exited_before:
+        peak = max(peak, exited_after)
     values, units = report.read(metrics_file)
     return {
         "status": "error" if error else "ok",
@@ -168,25 +129,25 @@ def run_one(notebook: Path, out_dir: Path, profile: str, cell_timeout: int | Non
 
 
 def write_reports(out_dir: Path, result: dict, units: dict[str, dict[str, str]]) -> None:
-    """Write ``report.json`` and ``report.md`` (which also shows each figure's unit) for the results so far. [notebook 00]"""
+    """Write ``report.json`` and ``report.md`` (which also shows each figure's unit) for the results so far."""
     (out_dir / "report.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     lines = [
         f"# Run report ({result['profile']} profile)",
         "",
         f"Python {result['python']}, TensorFlow {result['tensorflow']}, Keras {result['keras']}; {result['device']}.",
         "",
-        "| notebook | status | wall time | kernel peak RSS | measurements |",
+        "| notebook | status | wall time | kernel peak memory (with child processes) | measurements |",
         "|---|---|---:|---:|---|",
     ]
     for stem, nb in result["notebooks"].items():
         figures = ", ".join(f"{k} = {v:.4g}{(' ' + units[stem].get(k, '')).rstrip()}" for k, v in nb["metrics"].items())
         status = nb["status"] if nb["status"] == "ok" else f"**ERROR**: {nb['error']}"
-        lines.append(f"| {stem} | {status} | {nb['wall_s']:.1f} s | {nb['peak_rss_mb']:,.0f} MB | {figures or '-'} |")
+        lines.append(f"| {stem} | {status} | {nb['wall_s']:.1f} s | {nb['peak_rss_mb']:,.0f} MiB | {figures or '-'} |")
     (out_dir / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m utils.run_notebooks", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python3 tasks.py report", description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="paths, stems or numbers (default: all)")
     parser.add_argument("--profile", choices=("smoke", "default"), default="default")
     parser.add_argument("--out", default="build/run", metavar="DIR", help="where to write the report (default: build/run)")
@@ -211,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         result["notebooks"][nb.stem] = entry
         write_reports(out_dir, result, units)  # after each notebook, so a long run can be read as it goes
         print(f"[{i}/{len(notebooks)}] {nb.stem}: {entry['status']}, {entry['wall_s']:.1f} s, "
-              f"peak {entry['peak_rss_mb']:,.0f} MB, {len(entry['metrics'])} measurement(s)"
+              f"peak {entry['peak_rss_mb']:,.0f} MiB, {len(entry['metrics'])} measurement(s)"
               + (f"\n    {entry['error']}" if entry["error"] else ""), flush=True)
     failed = [s for s, e in result["notebooks"].items() if e["status"] != "ok"]
     print(f"\nReport: {out_dir / 'report.md'}\n" + (f"FAILED: {', '.join(failed)}" if failed else "All notebooks ran."))

@@ -1,7 +1,7 @@
-"""The run report's measurements (introduced in notebook 00).
+"""The run report's measurements.
 
 A notebook calls ``report.record("matmul_gflops", 210.5, "GFLOP/s")`` for each figure it measures.
-For a learner this does nothing. When ``python -m utils.run_notebooks`` runs a notebook it sets
+For a learner this does nothing. When ``python3 tasks.py report`` runs a notebook it sets
 ``$TUTORIAL_REPORT_FILE``; each call then appends one JSON line there, and the run report collects
 them into ``report.json`` and ``report.md``.
 """
@@ -20,7 +20,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def record(name: str, value, unit: str = "") -> None:
-    """Record one measured figure; a no-op unless a run report is being collected. [notebook 00]"""
+    """Record one measured figure; a no-op unless a run report is being collected."""
     if not isinstance(name, str) or not _NAME.match(name):
         raise ValueError(
             f"report.record: name {name!r} must be snake_case (letters, digits, _), e.g. 'val_accuracy'."
@@ -43,7 +43,7 @@ def record(name: str, value, unit: str = "") -> None:
 
 
 def read(path: str | os.PathLike) -> tuple[dict[str, float], dict[str, str]]:
-    """Read a metrics file: ``(values, units)``; a name recorded twice keeps its last value. [notebook 00]"""
+    """Read a metrics file: ``(values, units)``; a name recorded twice keeps its last value."""
     values: dict[str, float] = {}
     units: dict[str, str] = {}
     path = Path(path)

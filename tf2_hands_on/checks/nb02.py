@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from utils.exercises import Hint, exercise
+from tf2_hands_on.exercises import Hint, exercise
 
 
 def _layer_kinds(model) -> list[str]:

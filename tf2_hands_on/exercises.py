@@ -1,14 +1,17 @@
-"""Self-checking exercises (introduced in notebook 00).
+"""Self-checking exercises.
 
 Each exercise in a notebook has the same four cells, found by their cell tags:
 
 * ``exercise`` (Markdown): the numbered prompt.
 * ``answer`` (code): where the learner writes; it starts as a stub.
 * ``check`` (code): ``exercises.check("00.1", answer)`` prints a friendly verdict.
-* ``solution`` (code, collapsed): the reference solution, ending in
-  ``assert exercises.check("00.1", answer)`` so CI proves every reference solution passes.
+* ``solution`` (code, collapsed on every platform): the reference solution, written inside a function
+  ``solution()`` that returns the answer, then ``exercises.reference("00.1", solution)``. The learner's
+  names are never overwritten (the solution's names are local to the function), and the line it prints
+  says it is the reference solution that passed, not the learner's answer. A reference solution that
+  fails its own check raises, so the test suite proves every one passes.
 
-Checkers live in ``utils/checks/nbNN.py``, registered with ``@exercise("NN.K")``. A checker raises
+Checkers live in ``tf2_hands_on/checks/nbNN.py``, registered with ``@exercise("NN.K")``. A checker raises
 :class:`Hint` for a mistake it recognises (the message is the hint) or ``AssertionError`` for any
 other wrong answer. ``check`` never lets an exception reach the learner as a traceback.
 """
@@ -26,12 +29,12 @@ _ID = re.compile(r"^(\d\d)\.(\d+)$")
 
 
 class Hint(Exception):
-    """Raised by a checker for a recognised mistake; its message tells the learner what to look at. [notebook 00]"""
+    """Raised by a checker for a recognised mistake; its message tells the learner what to look at."""
 
 
 @dataclass
 class Verdict:
-    """What ``check`` found: true when the answer passed; printed as one friendly line. [notebook 00]"""
+    """What ``check`` found: true when the answer passed; printed as one friendly line."""
 
     exercise: str
     passed: bool
@@ -50,7 +53,7 @@ class Verdict:
 
 
 def answer_array(result, what: str):
-    """A learner's returned value as a float64 NumPy array, or a :class:`Hint` saying what came back. [notebook 01]
+    """A learner's returned value as a float64 NumPy array, or a :class:`Hint` saying what came back.
 
     ``what`` names the call in the hint, e.g. ``"df(x)"``; tensors are converted with ``.numpy()``.
     """
@@ -64,7 +67,7 @@ def answer_array(result, what: str):
         raise Hint(f"{what} returned {type(result).__name__}; return a tensor or a NumPy array of numbers") from None
 
 def exercise(exercise_id: str):
-    """Register a checker: ``@exercise("00.1") def _(answer): ...``. [notebook 00]"""
+    """Register a checker: ``@exercise("00.1") def _(answer): ...``."""
     if not _ID.match(exercise_id):
         raise ValueError(f"exercise id {exercise_id!r} must look like '00.1' (notebook number, exercise number).")
 
@@ -79,7 +82,7 @@ def _checker(exercise_id: str) -> Callable | None:
     match = _ID.match(exercise_id) if isinstance(exercise_id, str) else None
     if not match:
         return None
-    module = f"utils.checks.nb{match.group(1)}"
+    module = f"tf2_hands_on.checks.nb{match.group(1)}"
     try:
         importlib.import_module(module)
     except ModuleNotFoundError as e:
@@ -89,8 +92,17 @@ def _checker(exercise_id: str) -> Callable | None:
     return _CHECKERS.get(exercise_id)
 
 
+def reference(exercise_id: str, solution: Callable[[], object]) -> None:
+    """Check the reference ``solution()`` of an exercise without touching the learner's names; print one line."""
+    verdict = check(exercise_id, solution(), quiet=True)
+    if not verdict:
+        raise AssertionError(f"the reference solution of exercise {exercise_id} fails its check: {verdict.message}")
+    print(f"Exercise {exercise_id} - reference solution: it passes the check. "
+          "(Your own answer's verdict is the check cell's, above.)")
+
+
 def check(exercise_id: str, answer, *, quiet: bool = False) -> Verdict:
-    """Check ``answer`` for exercise ``exercise_id``, print the verdict and return it. [notebook 00]"""
+    """Check ``answer`` for exercise ``exercise_id``, print the verdict and return it."""
     checker = _checker(exercise_id)
     if checker is None:
         verdict = Verdict(str(exercise_id), False,

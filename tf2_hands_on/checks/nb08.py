@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from utils.exercises import Hint, exercise
+from tf2_hands_on.exercises import Hint, exercise
 
 # (low, high, scale, zero point): ranges that contain 0, lie above it, lie below it, and the model's input
 _RANGES = ((0.0, 1.0, 1 / 255, -128), (-1.0, 1.5, 2.5 / 255, -26), (-2.0, 6.0, 8 / 255, -64), (2.0, 6.0, 6 / 255, -128),

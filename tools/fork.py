@@ -1,10 +1,12 @@
-"""Point every Colab and Binder link, and the repository Colab fetches, at a fork or another branch.
+"""Point every Colab and Binder link, and the repository Colab installs the package from, at a fork or a branch.
 
-    python -m utils.badges --repo OWNER/NAME [--branch BRANCH]
+    python3 tasks.py fork OWNER/NAME [--branch BRANCH] [--pin TAG_OR_COMMIT]
 
 For instructors who fork the project. The location is configured in one place, the ``[tool.tutorial]``
 table of ``pyproject.toml``; this command rewrites that table, then regenerates everything made from it
 (what ``python3 tasks.py sync`` does): every notebook's badge row and Setup cell, and the README's table.
+``--pin`` makes Colab install the course package from a tag or commit instead of the branch (``--pin ""``:
+from the branch again).
 Colab, Binder or GitHub links to the old location anywhere else in the README, in ``docs/`` or in the
 notebooks' text are rewritten too. Commit and push the result: the badges open the fork.
 """
@@ -23,13 +25,13 @@ REPOSITORY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}")
 BRANCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")  # no '/': Binder's URLs would need it escaped
 
 
-def _tool_table(text: str, repository: str, branch: str) -> str:
-    """pyproject.toml's text with new ``repository`` and ``branch`` values in its ``[tool.tutorial]`` table."""
+def _tool_table(text: str, repository: str, branch: str, pin: str) -> str:
+    """pyproject.toml's text with new ``repository``, ``branch`` and ``pin`` values in its ``[tool.tutorial]`` table."""
     start = text.find("[tool.tutorial]")
     end = text.find("\n[", start + 1)
     end = len(text) if end < 0 else end
     table = text[start:end]
-    for key, value in (("repository", repository), ("branch", branch)):
+    for key, value in (("repository", repository), ("branch", branch), ("pin", pin)):
         table, count = re.subn(rf'(?m)^{key} = "[^"\n]*"', f'{key} = "{value}"', table)
         if count != 1:
             raise SystemExit(f"pyproject.toml: [tool.tutorial] needs exactly one line '{key} = \"...\"'; found {count}.")
@@ -51,15 +53,19 @@ def _relink(text: str, old: dict, new: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m utils.badges", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repo", required=True, metavar="OWNER/NAME", help="the GitHub repository, e.g. me/tf2-course")
+    parser = argparse.ArgumentParser(prog="python3 tasks.py fork", description=__doc__.split("\n\n")[0])
+    parser.add_argument("repo", metavar="OWNER/NAME", help="the GitHub repository, e.g. me/tf2-course")
     parser.add_argument("--branch", default="main", help="the branch the links open (default: main)")
+    parser.add_argument("--pin", default="", metavar="REF",
+                        help="a tag or commit Colab installs the package from (default: none, the branch)")
     parser.add_argument("--project", type=Path, default=ROOT, help=argparse.SUPPRESS)  # the tests use a copy
     args = parser.parse_args(argv)
     if not REPOSITORY.fullmatch(args.repo) or args.repo.split("/")[1] in (".", "..") or args.repo.endswith(".git"):
-        parser.error(f"--repo {args.repo!r}: write the GitHub repository as OWNER/NAME (no .git), e.g. --repo ada/tf2-course")
+        parser.error(f"{args.repo!r}: write the GitHub repository as OWNER/NAME (no .git), e.g. ada/tf2-course")
     if not BRANCH.fullmatch(args.branch):
         parser.error(f"--branch {args.branch!r}: use letters, digits, '.', '_' and '-' only (no '/'), e.g. workshop-2027")
+    if args.pin and not BRANCH.fullmatch(args.pin):
+        parser.error(f"--pin {args.pin!r}: give a tag or a commit (letters, digits, '.', '_' and '-'), e.g. v2027.1")
     root = args.project.resolve()
     pyproject = root / "pyproject.toml"
     if not (pyproject.is_file() and (root / "notebooks").is_dir() and (root / "README.md").is_file()):
@@ -68,10 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(root))
     from tools import nbtools
 
-    new = {"repository": args.repo, "branch": args.branch}
+    new = {"repository": args.repo, "branch": args.branch, "pin": args.pin}
     try:  # every new text is made first; nothing is written if any file cannot be read or rewritten
         text = pyproject.read_text(encoding="utf-8")
-        old = {key: tomllib.loads(text)["tool"]["tutorial"][key] for key in ("repository", "branch")}
+        old = {key: tomllib.loads(text)["tool"]["tutorial"].get(key, "") for key in ("repository", "branch", "pin")}
         planned = {pyproject: _tool_table(text, **new)}
         for path in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
             planned[path] = _relink(path.read_text(encoding="utf-8"), old, new)
@@ -90,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     for path in changed:
         path.write_text(planned[path], encoding="utf-8")
     changed = [str(path.relative_to(root)) for path in changed]
-    print(f"Every Colab and Binder link now opens github.com/{args.repo} (branch {args.branch}).")
+    pinned = f"; Colab installs the package from {args.pin}" if args.pin else ""
+    print(f"Every Colab and Binder link now opens github.com/{args.repo} (branch {args.branch}{pinned}).")
     print("\n".join(f"  updated {c}" for c in changed) or "  (nothing to change: they already did)")
     if changed:
         print("Commit and push these files; the badges work once the branch is on GitHub.")

@@ -5,5 +5,5 @@ exercise checks and the run report. What a notebook teaches stays in the noteboo
 ``tf`` / ``keras`` calls. Importing this package (or any module in it) changes nothing: no seeds,
 no plot styles, no environment variables.
 
-Import a module by name, e.g. ``from utils import data, profiles``.
+Import a module by name, e.g. ``from tf2_hands_on import data, profiles``.
 """

@@ -1,4 +1,4 @@
-"""Honest timing: warm-up, repeats, median and spread, throughput, peak memory (notebook 00).
+"""Honest timing: warm-up, repeats, median and spread, throughput, peak memory.
 
 Every speed claim in the notebooks is measured on the learner's own device with ``benchmark`` and
 shown with ``table``: ratios measured in the same process are the claims, absolute times context.
@@ -6,21 +6,24 @@ shown with ``table``: ratios measured in the same process are the claims, absolu
 
 from __future__ import annotations
 
+import contextlib
 import statistics
-import threading
 import time
 from dataclasses import dataclass, field
+
+from tf2_hands_on.memory import Sampler
 
 
 @dataclass
 class Timing:
-    """The result of one benchmark: seconds per call over ``repeats`` timed calls. [notebook 00]"""
+    """The result of one benchmark: seconds per call over ``repeats`` timed calls, and the peak memory in MiB
+    (the process and its child processes, as :func:`tf2_hands_on.memory.rss_mib` measures) during them."""
 
     label: str
     times_s: list[float] = field(repr=False)
     items: float | None = None  # work per call (images, examples, FLOPs...) for throughput
     unit: str = "items"
-    peak_rss_mb: float = 0.0
+    peak_rss_mib: float = 0.0
 
     @property
     def median_s(self) -> float:
@@ -41,19 +44,14 @@ def _wait(result):
     return result.numpy() if hasattr(result, "numpy") else result
 
 
-def _rss_mb() -> float:
-    import psutil
-
-    return psutil.Process().memory_info().rss / 1e6
-
-
 def benchmark(fn, *, label: str, warmup: int = 1, repeats: int = 5, items: float | None = None,
               unit: str = "items", sync=None) -> Timing:
-    """Time ``fn()``: ``warmup`` untimed calls (tracing, compilation, caches), then ``repeats`` timed. [notebook 00]
+    """Time ``fn()``: ``warmup`` untimed calls (tracing, compilation, caches), then ``repeats`` timed.
 
     ``sync(result)`` is called inside the timed region to wait for asynchronous work (e.g.
     ``lambda t: t.numpy()`` for a GPU tensor); by default a result with ``.numpy()`` is synced that way.
-    Peak memory is the process's resident set size, sampled every 5 ms during the timed calls.
+    Peak memory, in MiB, is the resident memory of this process and its child processes, sampled every 5 ms
+    during the timed calls (:class:`tf2_hands_on.memory.Sampler`).
     """
     if repeats < 1 or warmup < 0:
         raise ValueError("benchmark: repeats must be >= 1 and warmup >= 0.")
@@ -62,13 +60,13 @@ def benchmark(fn, *, label: str, warmup: int = 1, repeats: int = 5, items: float
 
 def compare(fns: dict, *, warmup: int = 1, repeats: int = 5, items: float | None = None,
             unit: str = "items", sync=None, memory: bool = True) -> list[Timing]:
-    """Time several functions in interleaved rounds (A, B, C, A, B, C, ...), one :class:`Timing` each. [notebook 05]
+    """Time several functions in interleaved rounds (A, B, C, A, B, C, ...), one :class:`Timing` each.
 
     When a machine's speed drifts (a shared cloud CPU, a laptop that heats up), timing all of A and then
     all of B compares different moments; interleaving lets the drift touch every function alike, so the
     ratios of the medians stay trustworthy. ``fns`` maps each label to a function called with no arguments;
     ``sync`` and the peak memory work as in :func:`benchmark`. ``memory=False`` skips the memory sampler, whose
-    thread competes with calls lasting microseconds (``peak_rss_mb`` is then 0) [notebook 08].
+    thread competes with calls lasting microseconds (``peak_rss_mib`` is then 0).
     """
     if repeats < 1 or warmup < 0 or not fns:
         raise ValueError("compare: give at least one function, repeats >= 1 and warmup >= 0.")
@@ -77,30 +75,16 @@ def compare(fns: dict, *, warmup: int = 1, repeats: int = 5, items: float | None
         for fn in fns.values():
             sync(fn())
     times: dict[str, list[float]] = {label: [] for label in fns}
-    peaks = dict.fromkeys(fns, _rss_mb() if memory else 0.0)
-    current = [next(iter(fns))]
-    stop = threading.Event()
-
-    def sample():
-        while not stop.wait(0.005):
-            peaks[current[0]] = max(peaks[current[0]], _rss_mb())
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    if memory:
-        sampler.start()
-    try:
+    peaks = dict.fromkeys(fns, 0.0)
+    sampler = Sampler(interval_s=0.005) if memory else None
+    with sampler or contextlib.nullcontext():
         for _ in range(repeats):
             for label, fn in fns.items():
-                current[0] = label
                 start = time.perf_counter()
                 sync(fn())
                 times[label].append(time.perf_counter() - start)
-                if memory:
-                    peaks[label] = max(peaks[label], _rss_mb())
-    finally:
-        stop.set()
-        if memory:
-            sampler.join()
+                if sampler is not None:  # the peak since the previous call ended: this call's
+                    peaks[label] = max(peaks[label], sampler.window())
     return [Timing(label, times[label], items, unit, peaks[label]) for label in fns]
 
 
@@ -113,8 +97,8 @@ def _fmt_time(seconds: float) -> str:
 
 
 def table(timings: list[Timing], baseline: str | None = None) -> str:
-    """A small Markdown table; ``speed-up`` is relative to the timing labelled ``baseline`` [notebook 00]
-    (the first one by default)."""
+    """A small Markdown table; ``speed-up`` is relative to the timing labelled ``baseline`` (the first one by
+    default); peak memory is in MiB."""
     if not timings:
         raise ValueError("table: no timings given.")
     base = next((t for t in timings if t.label == baseline), timings[0])
@@ -124,6 +108,6 @@ def table(timings: list[Timing], baseline: str | None = None) -> str:
     for t in timings:
         thr = f"{t.throughput:,.1f} {t.unit}/s" if t.throughput else "-"
         rows.append(f"| {t.label} | {_fmt_time(t.median_s)} | ±{t.spread_pct / 2:.0f} % | {thr} | "
-                    f"{base.median_s / t.median_s:.2f}x | {t.peak_rss_mb:,.0f} MB |")
+                    f"{base.median_s / t.median_s:.2f}x | {t.peak_rss_mib:,.0f} MiB |")
     rows.append(f"\n{len(base.times_s)} timed repeats each after warm-up; speed-up vs '{base.label}'.")
     return "\n".join(rows)

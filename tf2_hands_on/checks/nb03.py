@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from utils.exercises import Hint, answer_array, exercise
+from tf2_hands_on.exercises import Hint, answer_array, exercise
 
 
 @exercise("03.1")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from utils.exercises import Hint, answer_array, exercise
+from tf2_hands_on.exercises import Hint, answer_array, exercise
 
 _POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
 

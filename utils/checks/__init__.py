@@ -1,1 +1,0 @@
-"""Exercise checkers, one module per notebook (``nb00.py`` for notebook 00); see ``utils.exercises``."""
