@@ -297,7 +297,7 @@ def test_figures_are_saved_to_the_figure_folder(tmp_path, monkeypatch):
     plots.image_grid(np.zeros((5, 8, 8)), [0, 1, 2, 3, 4], class_names=list("abcde"), name="grid")
     plots.comparison_bars(["a", "b"], [1, 2], unit="s", title="t", name="bars")
     assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["bars.png", "curves.png", "grid.png"]
-    assert (tmp_path / "grid.png").read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / "figures" / "grid.png").read_bytes()[:4] == b"\x89PNG"
 
 
 def test_plot_helpers_reject_bad_input():

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from tf2_hands_on import paths
+from tools.nbtools import ROOT
 
 EXPECTED = {"checks_passed", "checks_warned", "checks_failed", "cpu_cores", "ram_gb", "gpu_count", "matmul_gflops",
             "xla_ok", "datasets_available"}
@@ -16,7 +16,7 @@ EXPECTED = {"checks_passed", "checks_warned", "checks_failed", "cpu_cores", "ram
 def test_run_report_for_notebook_00(tmp_path):
     out = tmp_path / "run"
     result = subprocess.run([sys.executable, "-m", "tools.run_report", "00", "--profile", "smoke", "--out", str(out)],
-                            capture_output=True, text=True, timeout=600, cwd=paths.ROOT)
+                            capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     report = json.loads((out / "report.json").read_text())
     assert set(report) == {"profile", "python", "tensorflow", "keras", "device", "notebooks"}
