@@ -258,6 +258,7 @@ class Run:
     blocked_requests: list[str] = field(default_factory=list)
     cells: list[dict] = field(default_factory=list)  # the page's cells: index, code, prompt, outputs, text
     first_error_cell: int | None = None  # its index (0-based) among all cells
+    solutions_checked: int = 0  # solution cells found hidden on the page
 
 
 # Read the page's notebook in one go: every cell's prompt and, with withText (as at the end), its outputs and their
@@ -333,6 +334,7 @@ def run_notebook(server: LabServer, browser, relative: str, artifacts: Path, tim
         run.cells = cells
         saved = _save_and_read(page, server, relative, run)
         _compare(page, run, cells, saved)
+        _check_solutions_hidden(page, run, saved)
         _show_in_screenshot(page, run.first_error_cell if run.first_error_cell is not None else len(cells) - 1)
     finally:
         run.seconds = run.seconds or time.monotonic() - start
@@ -387,6 +389,31 @@ def _wait_for_finish(page, run: Run, timeout: float) -> list[dict] | None:
              if running else "")
     run.problems.append(f"the notebook did not finish within {timeout:.0f} s{where}")
     return None
+
+
+SOLUTION_MARK = "def solution"  # a line of every solution cell's code, below its '#@title Solution' line
+
+
+def _check_solutions_hidden(page, run: Run, saved: dict | None) -> None:
+    """A solution cell's code is not on the page until the learner expands it (one click on its placeholder)."""
+    solutions = [i for i, c in enumerate(saved["cells"] if saved else []) if "solution" in c["metadata"].get("tags", [])]
+    if not solutions:
+        return
+    run.solutions_checked = len(solutions)
+    cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
+    for i in solutions:
+        cell = cells.nth(i)
+        cell.scroll_into_view_if_needed(timeout=10_000)
+        code = cell.get_by_text(SOLUTION_MARK)
+        if code.count() and code.first.is_visible():
+            run.problems.append(f"cell {i + 1} is a solution, and its code is on the page before it is expanded")
+            return
+    cell = cells.nth(solutions[0])  # expanding shows it
+    cell.locator(".jp-InputPlaceholder").first.click(timeout=10_000)
+    try:
+        cell.get_by_text(SOLUTION_MARK).first.wait_for(state="visible", timeout=10_000)
+    except Exception:  # playwright's TimeoutError
+        run.problems.append(f"cell {solutions[0] + 1} is a solution, and a click on it did not show its code")
 
 
 def _show_in_screenshot(page, index: int) -> None:

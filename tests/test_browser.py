@@ -13,6 +13,7 @@ Skip them on purpose with: python3 tasks.py test -m "not browser"
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -95,6 +96,8 @@ def test_notebook_runs_in_jupyterlab(lab, notebook):
     if run.problems:
         pytest.fail(report(run), pytrace=False)
     assert run.screenshot is not None and run.screenshot.stat().st_size > 10_000  # a real picture of the page
+    assert run.solutions_checked == sum(1 for c in json.loads(notebook.read_text())["cells"]
+                                        if "solution" in c["metadata"].get("tags", []))
     print(f"{notebook.stem}: {run.seconds:.0f} s, {run.images_on_page} images, screenshot {run.screenshot}")
 
 
@@ -127,3 +130,9 @@ def test_a_good_fixture_passes_and_counts_its_images(lab):
     run = run_in_lab(lab, "fixtures/plots.ipynb", timeout=120)
     assert not run.problems, report(run)
     assert run.images_on_page == run.images_saved == 2
+    assert run.solutions_checked == 1  # its solution's code was off the page until a click showed it
+
+
+def test_a_solution_in_plain_view_fails(lab):
+    run = run_in_lab(lab, "fixtures/visible_solution.ipynb", timeout=120)
+    assert any("its code is on the page before it is expanded" in p for p in run.problems), report(run)
