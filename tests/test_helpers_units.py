@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -78,9 +79,20 @@ def test_table_and_verdict():
     assert environment.verdict(findings[:1]) == "READY: every check passed."
 
 
-def test_machine_queries_answer():
-    assert environment.cpu_cores() >= 1 and environment.ram_gib() > 0.5
-    assert "CPU:" in environment.device_summary()
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="CPU affinity is a Linux feature")
+def test_cpu_cores_counts_the_cores_this_process_may_use():
+    code = ("import os; from tf2_hands_on import environment; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))});"
+            "print(environment.cpu_cores(), environment.device_summary())")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "1" and ", 1 cores" in result.stdout  # as on Binder (taskset -c 0)
+
+
+def test_cgroup_quota_caps_the_cores(monkeypatch):
+    monkeypatch.setattr(environment, "_cgroup_value", lambda *files: 0.5 if files[0].endswith("cpu.max") else None)
+    assert environment.cpu_cores() == 1  # half a CPU of quota: one core's worth of threads, whatever the host has
+    monkeypatch.setattr(environment, "_cgroup_value", lambda *files: None)
+    assert environment.cpu_cores() == (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
 
 
 # --- exercises -------------------------------------------------------------------------------
