@@ -33,6 +33,7 @@ import os
 import platform
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -189,12 +190,34 @@ def ci_settings(environ: Mapping[str, str], root: Path, scratch: Path) -> dict[s
     }
 
 
-def run(cmd: list[str]) -> int:
+def lab_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """JupyterLab's environment, which its kernels inherit: TensorFlow's native start-up lines (oneDNN, absl, CUDA
+    probes) stay out of the notebooks' outputs unless TF_CPP_MIN_LOG_LEVEL is already set."""
+    environ = dict(os.environ if environ is None else environ)
+    environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return environ
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None) -> int:
+    """Run ``cmd`` in the project folder and return its exit code. A SIGTERM or SIGHUP sent to this process (``kill``,
+    a closed terminal) is passed on to it, and this process waits until it has stopped: nothing is left running."""
     print("$ " + " ".join(cmd), flush=True)
+    child = subprocess.Popen(cmd, cwd=ROOT, env=env)
+
+    def forward(signum, _frame):
+        child.send_signal(signum)
+
+    forwarded = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None]
+    previous = {s: signal.signal(s, forward) for s in forwarded}
     try:
-        return subprocess.run(cmd, cwd=ROOT).returncode
-    except KeyboardInterrupt:
-        return 130
+        while True:
+            try:
+                return child.wait()
+            except KeyboardInterrupt:  # Ctrl-C reached the child as well (same terminal): wait until it stops
+                continue
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 def main(argv: list[str]) -> int:
@@ -207,9 +230,10 @@ def main(argv: list[str]) -> int:
         if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in rest:
             print("Running as root (a container?): passing --allow-root to JupyterLab.")
             rest = ["--allow-root", *rest]
+        print("JupyterLab opens on notebook 00. To stop it, press Ctrl-C here twice (or close this terminal).")
         # Serve the whole project (README and tf2_hands_on/ stay browsable) and open notebook 00.
         return run([str(python), "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT}",
-                    "--LabApp.default_url=/lab/tree/notebooks/00_environment_check.ipynb", *rest])
+                    "--LabApp.default_url=/lab/tree/notebooks/00_environment_check.ipynb", *rest], env=lab_environment())
     if command == "test":
         python = ensure_venv("requirements-dev.txt")
         # PyTorch (CPU build) lets the tests run notebook 01's optional side-by-side cells; CI requires it.
