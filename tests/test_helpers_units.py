@@ -43,7 +43,7 @@ def test_container_limits_are_read_from_cgroups(tmp_path, monkeypatch):
     assert environment._cgroup_value(str(tmp_path / "unlimited.max"), str(tmp_path / "nothing")) is None
     monkeypatch.setattr(environment, "_cgroup_value", lambda *files: 1.0 if "cpu.max" in files[0] else 2 * 2**30)
     assert environment.cpu_cores() == 1  # a Binder-like quota of one CPU
-    assert environment.ram_gib() == 2.0 and environment.ram_gb is environment.ram_gib  # the old name: notebook 00
+    assert environment.ram_gib() == 2.0
 
 
 def test_platform_detection():
@@ -357,6 +357,5 @@ def test_memory_headroom_reads_the_containers_limit_and_usage(monkeypatch):
     values = {"/sys/fs/cgroup/memory.max": 2 * 2**30, "/sys/fs/cgroup/memory.current": 1.5 * 2**30}
     monkeypatch.setattr(environment, "_cgroup_value", lambda *files: values.get(files[0]))
     assert environment.memory_headroom_mib() == pytest.approx(512)
-    assert environment.memory_headroom_mb is environment.memory_headroom_mib  # the old name: notebook 02
     values.pop("/sys/fs/cgroup/memory.max")  # no limit: nothing to worry about
     assert environment.memory_headroom_mib() is None

@@ -21,13 +21,13 @@ def test_run_report_for_notebook_00(tmp_path):
     report = json.loads((out / "report.json").read_text())
     assert set(report) == {"profile", "python", "tensorflow", "keras", "device", "notebooks"}
     entry = report["notebooks"]["00_environment_check"]
-    assert set(entry) == {"status", "wall_s", "peak_rss_mb", "metrics", "error"}
+    assert set(entry) == {"status", "wall_s", "peak_rss_mib", "metrics", "error"}
     assert entry["status"] == "ok" and entry["error"] is None
     assert set(entry["metrics"]) == EXPECTED
     m = entry["metrics"]
     assert m["checks_failed"] == 0, "the machine running the tests must pass notebook 00's checks"
     assert m["xla_ok"] == 1 and m["matmul_gflops"] > 0 and m["cpu_cores"] >= 1
-    assert entry["peak_rss_mb"] > 300  # TensorFlow alone takes ~500 MB: this is the kernel's memory
+    assert entry["peak_rss_mib"] > 300  # TensorFlow alone takes ~500 MB: this is the kernel's memory
     if os.environ.get("TUTORIAL_DATA_DIR"):
         assert m["datasets_available"] == 4
     md = (out / "report.md").read_text()

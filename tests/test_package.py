@@ -68,3 +68,16 @@ def test_helper_uses_reads_calls_not_text(tmp_path):
              {"cell_type": "markdown", "source": "data.fetch in prose does not count"}]
     (tmp_path / "notebooks" / "07_x.ipynb").write_text(json.dumps({"cells": cells}))
     assert nbtools.helper_uses(tmp_path) == {"plots.save": ["07"]}
+
+
+def test_each_datasets_notebooks_are_the_ones_that_load_it():
+    """The registry's notebooks per dataset (shown in the offline kit's README and by notebook 00) agree with the
+    notebooks' own calls."""
+    from tf2_hands_on import data
+
+    loaders = {"mnist": "data.load_mnist", "fashion-mnist": "data.load_fashion_mnist",
+               "cats_and_dogs_filtered": "data.cats_and_dogs_dir", "tinyshakespeare": "data.tiny_shakespeare"}
+    assert set(loaders) == set(data.DATASETS)
+    uses = nbtools.helper_uses()
+    for name, loader in loaders.items():
+        assert list(data.DATASETS[name].notebooks) == uses[loader], f"{name}: the registry's notebooks are stale"

@@ -35,9 +35,12 @@ def _local_github(tmp_path: Path) -> Path:
     """A git repository at <tmp>/github/OWNER/NAME, on the configured ref, holding the package as it is now."""
     repo = tmp_path / "github" / CFG["repository"]
     repo.mkdir(parents=True)
-    shutil.copytree(ROOT / "tf2_hands_on", repo / "tf2_hands_on", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "LICENSE"):
-        shutil.copy(ROOT / name, repo / name)
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "--", "tf2_hands_on",
+                             "pyproject.toml", "LICENSE"], cwd=ROOT, capture_output=True, text=True, check=True)
+    for name in listed.stdout.splitlines():  # what a clone has: a file git ignores is not on GitHub either
+        if (ROOT / name).is_file():
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ROOT / name, repo / name)
     _git("init", "--quiet", cwd=repo)
     _git("checkout", "--quiet", "-b", CFG.get("pin") or CFG["branch"], cwd=repo)
     _git("add", "-A", cwd=repo)

@@ -113,6 +113,30 @@ def test_the_colab_install_adds_only_what_colab_lacks_with_the_projects_pins():
             assert req == Requirement(local[name]), f"{req} vs requirements.txt {local[name]}"
 
 
+# What TensorFlow and tensorflow-datasets bring on Colab (so it is there), and the one small pure-Python package
+# ai-edge-litert needs that Colab lacks (pip adds it; it changes nothing TensorFlow uses).
+TF_AND_TFDS_DEPENDENCIES = {"numpy", "protobuf", "ml-dtypes", "flatbuffers", "typing-extensions", "tqdm", "zipp"}
+SMALL_AND_NEW_ON_COLAB = {"backports-strenum"}
+
+
+def test_what_the_colab_install_pulls_in_never_replaces_what_colabs_tensorflow_uses():
+    """pip resolves the extra's dependencies: each must be on Colab already, or new and harmless, and none may pin
+    a package Colab's TensorFlow was built with (a bound there would make pip replace it)."""
+    import importlib.metadata
+
+    for line in PROJECT["optional-dependencies"]["colab"]:
+        for dependency in importlib.metadata.requires(Requirement(line).name) or []:
+            req = Requirement(dependency)
+            if req.marker is not None and not req.marker.evaluate({"python_version": "3.13", "extra": ""}):
+                continue
+            name = _norm(req.name)
+            known = COLAB_PROVIDES | TF_AND_TFDS_DEPENDENCIES | SMALL_AND_NEW_ON_COLAB
+            assert name in known, f"{line} needs {req}, which Colab may lack: check it, then list it here"
+            if name in NEVER_ON_COLAB | TF_AND_TFDS_DEPENDENCIES:
+                assert all(spec.operator in (">=", ">") for spec in req.specifier), (
+                    f"{line} needs {req}: an upper bound or pin could make pip replace Colab's own {name}")
+
+
 def _third_party_imports() -> set[str]:
     sources = [nbtools.source(c) for p in nbtools.notebook_paths() for c in json.loads(p.read_text())["cells"]
                if c["cell_type"] == "code"]
@@ -204,7 +228,9 @@ def test_badges_points_a_fork_at_itself_and_back(tmp_path):
     for path in (copy / "notebooks").glob("*.ipynb"):  # Colab installs the tag; the badges still open the branch
         text = path.read_text(encoding="utf-8")
         assert "git+https://github.com/ada-l/tf2-course@v2027.1" in text and "/blob/workshop-2027/" in text
-    back = _badges(copy, CFG["repository"], "--branch", CFG["branch"])
+    kept = _badges(copy, "ada-l/tf2-course", "--branch", "workshop-2027")  # without --pin the pin stays
+    assert kept.returncode == 0 and "installs the package from v2027.1" in kept.stdout
+    back = _badges(copy, CFG["repository"], "--branch", CFG["branch"], "--pin", CFG.get("pin", ""))
     assert back.returncode == 0 and _snapshot(copy) == original, "the round trip must restore every file exactly"
 
 

@@ -77,7 +77,7 @@ def _papermill(tmp_path, nb_text, *args, env=None):
 
 def test_an_explicit_papermill_value_beats_the_profile(tmp_path, monkeypatch):
     nb = notebook(
-        ("code", f"import sys; sys.path.insert(0, {str(ROOT)!r})\nfrom tf2_hands_on import profiles", []),
+        ("code", "from tf2_hands_on import profiles", []),
         ("code", "epochs = profiles.pick(smoke=1, default=5)\nbatch_size = profiles.pick(smoke=8, default=64)",
          ["parameters"]),
         ("code", "print(f'RESULT {profiles.active()} {epochs} {batch_size}')", []),
@@ -97,7 +97,7 @@ CHILD_HOLDS_300_MIB = "import time; b = bytearray(300 * 2**20); time.sleep(1.5)"
 def test_run_report_records_failures_metrics_and_memory(tmp_path):
     nb_dir = tmp_path / "nbs"
     nb_dir.mkdir()
-    setup = f"import sys; sys.path.insert(0, {str(ROOT)!r})\nfrom tf2_hands_on import report, profiles"
+    setup = "from tf2_hands_on import report, profiles"
     (nb_dir / "01_good.ipynb").write_text(notebook(
         ("code", setup, []),
         ("code", "n = profiles.pick(smoke=3, default=4)", ["parameters"]),
@@ -119,13 +119,13 @@ def test_run_report_records_failures_metrics_and_memory(tmp_path):
     assert rep["profile"] == "smoke" and rep["python"] and rep["tensorflow"] and rep["keras"] and rep["device"]
     good, bad = rep["notebooks"]["01_good"], rep["notebooks"]["02_bad"]
     assert good["status"] == "ok" and good["error"] is None and good["metrics"] == {"n_value": 3.0, "size": 300.0}
-    assert good["peak_rss_mb"] > 550  # MiB: the kernel's 300 and its child's 300 at the same time
-    assert 300 > bad["peak_rss_mb"] > 0  # the kernel's memory, not this process's nor the previous kernel's
+    assert good["peak_rss_mib"] > 550  # MiB: the kernel's 300 and its child's 300 at the same time
+    assert 300 > bad["peak_rss_mib"] > 0  # the kernel's memory, not this process's nor the previous kernel's
     assert bad["status"] == "error" and bad["error"] == "ValueError: deliberate failure"
     assert isinstance(good["wall_s"], float) and good["wall_s"] > 0
     md = (out / "report.md").read_text()
     assert "| 01_good | ok |" in md and "**ERROR**: ValueError: deliberate failure" in md
-    assert f"| {good['peak_rss_mb']:,.0f} MiB |" in md and "size = 300 MiB" in md
+    assert f"| {good['peak_rss_mib']:,.0f} MiB |" in md and "size = 300 MiB" in md
     assert (out / "01_good.ipynb").is_file() and (out / "02_bad.ipynb").is_file()
 
 

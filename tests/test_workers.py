@@ -32,7 +32,7 @@ def test_events_wait_and_memory(tmp_path):
         group.wait()
         assert group.events("a") == [{"event": "step", "n": i} for i in range(3)]
         assert group.wait_for("a", lambda e: e["n"] == 2) == {"event": "step", "n": 2}
-    assert group.peak_mib > 10 and group.peak_mb == group.peak_mib  # at least this test process; the old name too
+    assert group.peak_mib > 10  # at least this test process
 
 
 def test_peak_memory_counts_the_workers(tmp_path):

@@ -158,8 +158,6 @@ def memory_headroom_mib() -> float | None:
     return None if limit is None or used is None else (limit - used) / 2**20
 
 
-ram_gb = ram_gib  # the old names, still used by notebooks: the figures are in GiB and MiB
-memory_headroom_mb = memory_headroom_mib
 
 
 def gpus() -> list[dict]:

@@ -73,7 +73,7 @@ class Workers:
     ``start(name, argv, env)`` launches one; ``events(name)`` reads the JSON lines it printed; ``wait_for`` and
     ``wait`` block with a timeout; ``kill(name)`` stops one abruptly (SIGKILL, as a preempted machine would).
     ``peak_mib`` is the largest memory, in MiB, of the kernel and all its child processes (the workers) together,
-    sampled every 50 ms by :class:`tf2_hands_on.memory.Sampler`; ``peak_mb`` is the same figure, by its old name.
+    sampled every 50 ms by :class:`tf2_hands_on.memory.Sampler`.
     """
 
     def __init__(self, log_dir: Path, timeout_s: float = 300.0):
@@ -88,11 +88,6 @@ class Workers:
     @property
     def peak_mib(self) -> float:
         return self._memory.peak_mib
-
-    @property
-    def peak_mb(self) -> float:
-        """The old name of :attr:`peak_mib` (the figure is in MiB)."""
-        return self.peak_mib
 
     def __enter__(self) -> Workers:
         self._started = time.monotonic()

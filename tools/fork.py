@@ -56,8 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python3 tasks.py fork", description=__doc__.split("\n\n")[0])
     parser.add_argument("repo", metavar="OWNER/NAME", help="the GitHub repository, e.g. me/tf2-course")
     parser.add_argument("--branch", default="main", help="the branch the links open (default: main)")
-    parser.add_argument("--pin", default="", metavar="REF",
-                        help="a tag or commit Colab installs the package from (default: none, the branch)")
+    parser.add_argument("--pin", default=None, metavar="REF",
+                        help="a tag or commit Colab installs the package from ('' for the branch; default: unchanged)")
     parser.add_argument("--project", type=Path, default=ROOT, help=argparse.SUPPRESS)  # the tests use a copy
     args = parser.parse_args(argv)
     if not REPOSITORY.fullmatch(args.repo) or args.repo.split("/")[1] in (".", "..") or args.repo.endswith(".git"):
@@ -74,10 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(root))
     from tools import nbtools
 
-    new = {"repository": args.repo, "branch": args.branch, "pin": args.pin}
     try:  # every new text is made first; nothing is written if any file cannot be read or rewritten
         text = pyproject.read_text(encoding="utf-8")
         old = {key: tomllib.loads(text)["tool"]["tutorial"].get(key, "") for key in ("repository", "branch", "pin")}
+        new = {"repository": args.repo, "branch": args.branch, "pin": old["pin"] if args.pin is None else args.pin}
         planned = {pyproject: _tool_table(text, **new)}
         for path in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
             planned[path] = _relink(path.read_text(encoding="utf-8"), old, new)
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in changed:
         path.write_text(planned[path], encoding="utf-8")
     changed = [str(path.relative_to(root)) for path in changed]
-    pinned = f"; Colab installs the package from {args.pin}" if args.pin else ""
+    pinned = f"; Colab installs the package from {new['pin']}" if new["pin"] else ""
     print(f"Every Colab and Binder link now opens github.com/{args.repo} (branch {args.branch}{pinned}).")
     print("\n".join(f"  updated {c}" for c in changed) or "  (nothing to change: they already did)")
     if changed:

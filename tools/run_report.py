@@ -80,7 +80,7 @@ def _first_line(error: BaseException) -> str:
 def run_one(notebook: Path, out_dir: Path, profile: str, cell_timeout: int | None) -> tuple[dict, dict]:
     """Execute one notebook in a fresh kernel; return its report entry and its metrics' units.
 
-    The entry's ``peak_rss_mb`` is in MiB: the largest memory of the kernel and its child processes together.
+    The entry's ``peak_rss_mib`` is in MiB: the largest memory of the kernel and its child processes together.
     """
     import papermill
 
@@ -122,7 +122,7 @@ def run_one(notebook: Path, out_dir: Path, profile: str, cell_timeout: int | Non
     return {
         "status": "error" if error else "ok",
         "wall_s": round(wall, 2),
-        "peak_rss_mb": round(peak, 1),
+        "peak_rss_mib": round(peak, 1),
         "metrics": values,
         "error": _first_line(error) if error else None,
     }, units
@@ -142,7 +142,7 @@ def write_reports(out_dir: Path, result: dict, units: dict[str, dict[str, str]])
     for stem, nb in result["notebooks"].items():
         figures = ", ".join(f"{k} = {v:.4g}{(' ' + units[stem].get(k, '')).rstrip()}" for k, v in nb["metrics"].items())
         status = nb["status"] if nb["status"] == "ok" else f"**ERROR**: {nb['error']}"
-        lines.append(f"| {stem} | {status} | {nb['wall_s']:.1f} s | {nb['peak_rss_mb']:,.0f} MiB | {figures or '-'} |")
+        lines.append(f"| {stem} | {status} | {nb['wall_s']:.1f} s | {nb['peak_rss_mib']:,.0f} MiB | {figures or '-'} |")
     (out_dir / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         result["notebooks"][nb.stem] = entry
         write_reports(out_dir, result, units)  # after each notebook, so a long run can be read as it goes
         print(f"[{i}/{len(notebooks)}] {nb.stem}: {entry['status']}, {entry['wall_s']:.1f} s, "
-              f"peak {entry['peak_rss_mb']:,.0f} MiB, {len(entry['metrics'])} measurement(s)"
+              f"peak {entry['peak_rss_mib']:,.0f} MiB, {len(entry['metrics'])} measurement(s)"
               + (f"\n    {entry['error']}" if entry["error"] else ""), flush=True)
     failed = [s for s, e in result["notebooks"].items() if e["status"] != "ok"]
     print(f"\nReport: {out_dir / 'report.md'}\n" + (f"FAILED: {', '.join(failed)}" if failed else "All notebooks ran."))
