@@ -39,13 +39,17 @@ class Verdict:
     exercise: str
     passed: bool
     message: str
+    hint: bool = False  # the checker recognised the mistake: the message says what to change
 
     def __bool__(self) -> bool:
         return self.passed
 
     def __str__(self) -> str:
-        mark = "Correct" if self.passed else "Not yet"
-        return f"Exercise {self.exercise} - {mark}: {self.message}"
+        if self.passed:
+            return f"Exercise {self.exercise} - Correct: {self.message}"
+        if self.hint:
+            return f"Exercise {self.exercise} - Not yet. Hint: {self.message}"
+        return f"Exercise {self.exercise} - Not yet: {self.message}"
 
     def _ipython_display_(self) -> None:
         """``check`` has already printed the verdict; a check cell's return value adds nothing."""
@@ -114,7 +118,7 @@ def check(exercise_id: str, answer, *, quiet: bool = False) -> Verdict:
             message = checker(answer)
             verdict = Verdict(exercise_id, True, message or "well done.")
         except Hint as h:
-            verdict = Verdict(exercise_id, False, f"{h} (Hint)")
+            verdict = Verdict(exercise_id, False, str(h), hint=True)
         except AssertionError as e:
             verdict = Verdict(exercise_id, False, str(e) or "the answer is not right yet; re-read the prompt.")
         except Exception as e:  # the learner's code raised inside the checker
