@@ -32,6 +32,8 @@ from pathlib import Path
 
 import pytest
 
+import tasks  # the environment 'python3 tasks.py lab' gives JupyterLab and its kernels
+
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 CHROMIUM_ENV = "TUTORIAL_CHROMIUM"  # another Chromium-based browser's executable
 REQUIRE_ENV = "TUTORIAL_REQUIRE_BROWSER"  # 1 (CI sets it): a missing Chromium or playwright fails, not skips
@@ -183,6 +185,8 @@ class LabServer:
             startup.write_text(OFFLINE_STARTUP, encoding="utf-8")
         env = dict(self.env)
         env.pop("MPLBACKEND", None)  # a learner's kernel draws inline; Agg (set for nbval) would show no plots
+        env.pop("TF_CPP_MIN_LOG_LEVEL", None)  # what 'python3 tasks.py lab' gives a learner's kernels, not the tests'
+        env = tasks.lab_environment(env)
         env.update({
             "JUPYTERLAB_SETTINGS_DIR": str(self.state / "settings"),
             "JUPYTERLAB_WORKSPACES_DIR": str(self.state / "workspaces"),
@@ -391,6 +395,8 @@ def _wait_for_finish(page, run: Run, timeout: float) -> list[dict] | None:
     return None
 
 
+# Lines a learner's outputs must not hold: TensorFlow's native start-up messages, install advice that cannot work.
+NOISE = ("absl::InitializeLog", "oneDNN custom operations", "You must install pydot")
 SOLUTION_MARK = "def solution"  # a line of every solution cell's code, below its '#@title Solution' line
 
 
@@ -469,6 +475,9 @@ def _compare(page, run: Run, cells: list[dict], saved: dict | None) -> None:
         if run.images_saved != run.images_on_page:
             run.problems.append(f"the page shows {run.images_on_page} images, the saved notebook has "
                                 f"{run.images_saved} image/png outputs")
+    noisy = [(c["index"] + 1, mark) for c in cells if c.get("text") for mark in NOISE if mark in c["text"]]
+    if noisy:
+        run.problems.append(f"cell {noisy[0][0]} shows start-up noise a learner should not see: {noisy[0][1]!r}")
     code_cells = [c for c, saved_cell in zip(cells, saved_cells or [None] * len(cells), strict=True)
                   if c["code"] and (saved_cell is None or "".join(saved_cell["source"]).strip())]
     if code_cells and code_cells[-1]["outputs"] == 0:

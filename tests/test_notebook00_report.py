@@ -30,6 +30,9 @@ def test_run_report_for_notebook_00(tmp_path):
     assert entry["peak_rss_mib"] > 300  # TensorFlow alone takes ~500 MB: this is the kernel's memory
     if os.environ.get("TUTORIAL_DATA_DIR"):
         assert m["datasets_available"] == 4
+    executed = json.loads(next(out.glob("00_environment_check*.ipynb")).read_text())
+    images = sum("image/png" in o.get("data", {}) for c in executed["cells"] for o in c.get("outputs", []))
+    assert images >= 1, "the executed copy must show the notebook's plots inline"
     md = (out / "report.md").read_text()
     assert "| 00_environment_check | ok |" in md and "GFLOP/s" in md
     import platform

@@ -126,6 +126,9 @@ def test_exercises_have_prompt_answer_check_and_solution(path):
     number = path.name[:2]
     starts = [i for i, c in enumerate(cells) if "exercise" in c["metadata"].get("tags", [])]
     assert starts, "the Exercises section needs at least one exercise"
+    intro = next(src(c) for c in cells if src(c).startswith("## Exercises") or "\n## Exercises" in src(c))
+    assert "*Hint:*" in intro and "never change your answers" in intro, (
+        "the Exercises section says how a verdict reads (Correct / Not yet / Hint:) and that Run All keeps answers")
     for i in starts:
         match = re.match(rf"\*\*Exercise ({number}\.\d+)\.\*\*", src(cells[i]))
         assert cells[i]["cell_type"] == "markdown" and match, f"cell {i}: prompts start '**Exercise {number}.K.**'"

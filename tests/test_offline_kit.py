@@ -105,3 +105,22 @@ def test_a_kit_readme_never_replaces_someone_elses_file(tmp_path):
     mine.unlink()
     assert data_cli._write_kit_readme(tmp_path, []) == mine and mine.read_text().startswith(data_cli.KIT_README_TITLE)
     assert data_cli._write_kit_readme(tmp_path, []) == mine, "the kit's own README is refreshed"
+
+
+def test_notebook_00_is_not_ready_offline_without_the_data(tmp_path, monkeypatch):
+    """No copy of the data and no network: the verdict says NOT READY and names the notebooks that cannot run."""
+    nbclient = pytest.importorskip("nbclient")
+    nbformat = pytest.importorskip("nbformat")
+    monkeypatch.setenv(data.MIRROR_ENV, "")
+    monkeypatch.setenv("TUTORIAL_HOME", str(tmp_path / "empty-home"))
+    path = ROOT / "notebooks" / "00_environment_check.ipynb"
+    nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(BLOCK_SOCKETS))
+    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}}).execute()
+    printed = "\n".join("".join(o.get("text", "") for o in c.get("outputs", [])) for c in nb.cells)
+    verdict = next(line for line in printed.splitlines() if "READY" in line)
+    assert verdict.startswith("NOT READY: fix data: "), verdict
+    for name, dataset in data.DATASETS.items():
+        assert f"notebooks {', '.join(dataset.notebooks)} cannot run" in printed, name
+    assert "restarting the kernel is not enough" in printed

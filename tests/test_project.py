@@ -162,3 +162,27 @@ def test_tasks_fails_when_ci_requires_pytorch_and_it_cannot_install(tmp_path, mo
 
 def test_the_browser_tests_driver_is_pinned():  # CI's Chromium and TUTORIAL_REQUIRE_BROWSER: tests/test_ci.py
     assert any(line.startswith("playwright==") for line in (ROOT / "requirements-dev.txt").read_text().splitlines())
+
+
+def test_commands_a_learner_is_told_to_type_work_in_a_terminal():
+    """A bare `pip`, `tensorboard`, `jupyter` or `papermill` is not on a terminal's PATH outside the venv: the text
+    names the venv's copy (.venv/bin/...), or a tasks.py command. The Then-and-now tables' general install lines
+    (`pip install tensorflow`) are about TensorFlow, not this course, and may stay."""
+    import json
+
+    general = {"pip install tensorflow", "pip install tensorflow-gpu",
+               "pip install -r requirements.txt -e .",  # for those who manage their own environment (README)
+               "pip install torch"}  # named as what not to do (several GB of CUDA libraries)
+    command = re.compile(r"`((?:pip|pip3|tensorboard|jupyter|papermill) [^`]*)`")
+    texts = {name: (ROOT / name).read_text(encoding="utf-8") for name in ("README.md", "docs/INSTRUCTORS.md")}
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        texts[path.name] = "\n".join("".join(c["source"]) for c in cells)
+    bare = [(name, m.group(1)) for name, text in texts.items() for m in command.finditer(text)
+            if m.group(1) not in general]
+    assert not bare, f"name the venv (.venv/bin/...) for: {bare}"
+
+
+def test_the_readme_says_what_the_test_command_costs():
+    bullet = README[README.index("- `python3 tasks.py test`"):README.index("Anything after the command")]
+    assert re.search(r"about\s+\d+\s+minutes", bullet) and 'python3 tasks.py test -m "not browser"' in bullet

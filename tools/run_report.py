@@ -89,9 +89,11 @@ def run_one(notebook: Path, out_dir: Path, profile: str, cell_timeout: int | Non
     metrics_file.parent.mkdir(parents=True, exist_ok=True)
     metrics_file.unlink(missing_ok=True)  # this run's own output from an earlier run
     jupyter_path = os.pathsep.join(filter(None, [_kernelspec(out_dir), os.environ.get("JUPYTER_PATH")]))
-    kernel_env = {"TUTORIAL_PROFILE": profile, report.ENV_VAR: str(metrics_file), "MPLBACKEND": "Agg",
+    kernel_env = {"TUTORIAL_PROFILE": profile, report.ENV_VAR: str(metrics_file),
+                  # figures inline, as a learner's kernel draws them: the executed copy keeps every plot
+                  "MPLBACKEND": "module://matplotlib_inline.backend_inline",
                   "JUPYTER_PATH": jupyter_path,
-                  "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "1")}  # fewer C++ info lines
+                  "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")}  # as tasks.py lab: no C++ start-up lines
     saved = {k: os.environ.get(k) for k in kernel_env}
     os.environ.update(kernel_env)
     exited_before = memory.exited_children_peak_mib()

@@ -21,6 +21,7 @@ from tf2_hands_on.data.store import (
     DownloadError,
     fetch,
     locate,
+    reachable,
     sha256_file,
 )
 from tf2_hands_on.data.loaders import (
@@ -40,7 +41,7 @@ from tf2_hands_on.data.weights import (
 
 __all__ = [
     "DATASETS", "Dataset", "RemoteArchive", "RemoteFile",
-    "MIRROR_ENV", "ChecksumError", "DataError", "DownloadError", "fetch", "locate", "sha256_file",
+    "MIRROR_ENV", "ChecksumError", "DataError", "DownloadError", "fetch", "locate", "reachable", "sha256_file",
     "FASHION_MNIST_CLASSES", "cats_and_dogs_dir", "load_fashion_mnist", "load_mnist", "tiny_shakespeare",
     "HDF5_SIGNATURE", "WEIGHTS_FOLDER", "Weights", "imagenet_weights", "mobilenet_v2_weights",
 ]

@@ -20,11 +20,13 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import socket
 import sys
 import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 from dataclasses import dataclass
@@ -242,6 +244,25 @@ def _open(url: str, timeout: float, deadline: float):
     if "error" in result:
         raise result["error"]
     return result["response"]
+
+
+def reachable(name: str, timeout: float = 3.0) -> bool:
+    """Whether the dataset's download server answers a connection within ``timeout`` s; nothing is downloaded."""
+    ds = dataset(name)
+    address = urllib.parse.urlsplit((ds.archive.urls if ds.archive else ds.files[0].urls)[0])
+    result = {"ok": False}
+
+    def connect():  # in a thread: a name lookup can stall far longer than any socket timeout
+        try:
+            socket.create_connection((address.hostname, address.port or 443), timeout=timeout).close()
+            result["ok"] = True
+        except OSError:
+            pass
+
+    worker = threading.Thread(target=connect, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    return result["ok"]
 
 
 def download(urls: tuple[str, ...], dest: Path, size: int, title: str, fix: str) -> None:
