@@ -33,6 +33,9 @@ def test_run_report_for_notebook_00(tmp_path):
     executed = json.loads(next(out.glob("00_environment_check*.ipynb")).read_text())
     images = sum("image/png" in o.get("data", {}) for c in executed["cells"] for o in c.get("outputs", []))
     assert images >= 1, "the executed copy must show the notebook's plots inline"
+    solutions = [c for c in executed["cells"] if "solution" in c["metadata"].get("tags", [])]
+    assert solutions and all(c["metadata"].get("jupyter", {}).get("source_hidden") and c["metadata"].get("cellView")
+                             == "form" for c in solutions), "the executed copy shows the solutions collapsed"
     md = (out / "report.md").read_text()
     assert "| 00_environment_check | ok |" in md and "GFLOP/s" in md
     import platform
