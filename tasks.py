@@ -15,6 +15,7 @@ Instructors:
                                point every badge, link and the Colab install at a fork (see README, Forks)
 Maintainers:
     python3 tasks.py test      set up .venv from requirements-dev.txt and run the whole test suite
+    python3 tasks.py weights   what a learner reads in each notebook (code lines, words, asserts; docs/WEIGHTS.md)
     python3 tasks.py sync      strip notebook outputs, canonicalise JSON, regenerate badges, Setup cells,
                                hidden solutions, the README table and the package's index
     python3 tasks.py ci-env SCRATCH
@@ -258,6 +259,12 @@ def main(argv: list[str]) -> int:
         changed = nbtools.sync()
         print("\n".join(f"updated {c}" for c in changed) or "everything was already in sync")
         return 0
+    if command == "weights":
+        sys.path.insert(0, str(ROOT))
+        from tools import nbtools
+
+        print(nbtools.weights_table())
+        return 0
     if command == "learner-copies":
         if len(rest) != 1 or rest[0].startswith("-"):
             fail("usage: python3 tasks.py learner-copies OUT (a folder outside notebooks/, e.g. build/learner)")
@@ -270,7 +277,7 @@ def main(argv: list[str]) -> int:
             fail(str(refused))
         print(f"wrote {len(written)} learner copies (no solutions; every check cell kept) into {written[0].parent}")
         return 0
-    fail(f"unknown command {command!r}; use one of: lab, test, data, report, learner-copies, fork, sync, ci-env "
+    fail(f"unknown command {command!r}; use one of: lab, test, data, report, learner-copies, fork, weights, sync, ci-env "
          "(python3 tasks.py --help)")
     return 2
 

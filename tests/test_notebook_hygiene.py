@@ -190,3 +190,22 @@ def test_python_sources_are_ruff_clean():
 ])
 def test_optional_import_rule(source, ok):
     assert is_optional_import(ast.parse(source).body[0]) is ok
+
+
+def _ceilings() -> dict[str, list[float]]:
+    text = (nbtools.ROOT / "docs" / "WEIGHTS.md").read_text(encoding="utf-8")
+    table = text[text.index("<!-- weights:begin -->"):text.index("<!-- weights:end -->")]
+    rows = [line.strip("|").split("|") for line in table.splitlines() if re.match(r"^\| \d\d \|", line)]
+    return {row[0].strip(): [float(cell) for cell in row[1:]] for row in rows}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_weight_stays_under_its_ceiling(path):
+    """docs/WEIGHTS.md: a notebook's code lines, Markdown words, reading time, asserts and measurement lines."""
+    ceilings = _ceilings()
+    assert path.name[:2] in ceilings, f"docs/WEIGHTS.md has no ceilings for notebook {path.name[:2]}"
+    w = nbtools.weight(path)
+    measured = [w.code_lines, w.markdown_words, w.reading_minutes, w.asserts, w.measurement_lines]
+    names = ["code lines", "Markdown words", "reading minutes", "asserts", "measurement lines"]
+    over = [f"{n} {m} > {c}" for n, m, c in zip(names, measured, ceilings[path.name[:2]], strict=True) if m > c]
+    assert not over, f"{path.name} grew past docs/WEIGHTS.md: {', '.join(over)} (cut before you add)"

@@ -56,14 +56,78 @@ class Verdict:
 
 
 
-def answer_array(result, what: str):
+def source(function) -> str:
+    """The source code of a learner's function, dedented; "" when Python cannot find it (a builtin, a partial)."""
+    import inspect
+    import textwrap
+
+    try:
+        return textwrap.dedent(inspect.getsource(function))
+    except (OSError, TypeError):
+        return ""
+
+
+def none_returned(function, what: str) -> Hint:
+    """The hint for ``what`` (a call of ``function``, e.g. ``"df(x)"``) that returned None, saying why from the
+    function's source: the stub's ``return None`` is still there, there is no return statement, a bare ``return``,
+    a method that works in place, or no return reached. Use it as ``raise none_returned(answer, "df(x)")``."""
+    import ast
+
+    name = getattr(function, "__name__", "<lambda>")
+    try:
+        tree = ast.parse(source(function)) if name != "<lambda>" else None
+    except SyntaxError:
+        tree = None
+    defs = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef) and node.name == name] if tree else []
+    if not defs:
+        return Hint(f"{what} returned None: return your result")
+
+    def returns(node):  # the function's own return statements, not those of functions defined inside it
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Return):
+                yield child
+            if not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+                yield from returns(child)
+
+    body, found = defs[0].body, list(returns(defs[0]))
+    code = [s for s in body if not isinstance(s, ast.Pass) and not (isinstance(s, ast.Expr)
+                                                                   and isinstance(s.value, ast.Constant))]
+    if any(isinstance(r.value, ast.Constant) and r.value.value is None for r in found):
+        if len(code) <= 1:
+            return Hint(f"{what} returned None: replace the stub's 'return None' with your code")
+        return Hint(f"{what} returned None: your code runs, but the stub's 'return None' is still in {name}; "
+                    "return your result instead")
+    if not found:
+        last = ast.unparse(body[-1]) if isinstance(body[-1], ast.Expr) and body[-1] in code else ""
+        if last:
+            return Hint(f"{what} returned None: {name} has no return statement, so the value of its last line, "
+                        f"{last if len(last) <= 60 else last[:57] + '...'}, is thrown away. Write 'return' before it")
+        return Hint(f"{what} returned None: {name} has no return statement; end it with 'return' and your result")
+    if any(r.value is None for r in found):
+        return Hint(f"{what} returned None: a bare 'return' in {name} gives None; return your result")
+    for r in found:
+        call = r.value.func if isinstance(r.value, ast.Call) else None
+        if getattr(call, "attr", getattr(call, "id", None)) in _IN_PLACE:
+            return Hint(f"{what} returned None: '{ast.unparse(r)}' returns what {ast.unparse(call)}() gives, and "
+                        "it works in place and gives None. Call it, then return the object")
+    return Hint(f"{what} returned None: for these inputs {name} ended without reaching a return statement; "
+                "make every path through it return a value")
+
+
+_IN_PLACE = {"print", "sort", "append", "extend", "insert", "update", "shuffle", "fill", "write"}
+
+
+def answer_array(result, what: str, function=None):
     """A learner's returned value as a float64 NumPy array, or a :class:`Hint` saying what came back.
 
-    ``what`` names the call in the hint, e.g. ``"df(x)"``; tensors are converted with ``.numpy()``.
+    ``what`` names the call in the hint, e.g. ``"df(x)"``; tensors are converted with ``.numpy()``. Given the
+    ``function`` that returned ``result``, a None gets :func:`none_returned`'s hint, which says why.
     """
     import numpy as np
 
     if result is None:
+        if function is not None:
+            raise none_returned(function, what)
         raise Hint(f"{what} returned None: replace the stub's 'return None' with your code")
     try:
         return np.asarray(result.numpy() if hasattr(result, "numpy") else result, dtype=np.float64)

@@ -290,3 +290,45 @@ def package_index(root: Path = ROOT) -> str:
     rows = ["| helper | notebooks |", "|---|---|"]
     rows += [f"| `{name}` | {', '.join(numbers)} |" for name, numbers in helper_uses(root).items()]
     return INDEX_INTRO + "\n" + "\n".join(rows) + "\n"
+
+
+# What a learner reads: the weight of a notebook (docs/WEIGHTS.md holds the ceilings; tests hold them).
+MEASUREMENT_CALL = re.compile(r"\b(?:report\.record|timing\.\w+|memory\.\w+|environment\.release_memory|gc\.collect)\b")
+
+
+@dataclass
+class Weight:
+    code_lines: int  # non-blank lines of code cells a learner sees (the Setup cell included, solutions not)
+    markdown_words: int
+    asserts: int  # assert statements in those cells
+    measurement_lines: int  # lines that call the package's measurement and report helpers, or collect garbage
+
+    @property
+    def reading_minutes(self) -> float:
+        """The review's reading estimate: Markdown words / 180 + code lines / 10."""
+        return round(self.markdown_words / 180 + self.code_lines / 10, 1)
+
+
+def weight(path: Path) -> Weight:
+    import ast
+
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    code = [source(c) for c in cells if c["cell_type"] == "code" and "solution" not in c["metadata"].get("tags", [])]
+    magic = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
+    trees = [ast.parse(magic.sub(r"\1pass", text)) for text in code]
+    return Weight(
+        code_lines=sum(1 for text in code for line in text.splitlines() if line.strip()),
+        markdown_words=sum(len(source(c).split()) for c in cells if c["cell_type"] == "markdown"),
+        asserts=sum(isinstance(node, ast.Assert) for tree in trees for node in ast.walk(tree)),
+        measurement_lines=sum(1 for text in code for line in text.splitlines() if MEASUREMENT_CALL.search(line)),
+    )
+
+
+def weights_table(root: Path = ROOT) -> str:
+    rows = ["| notebook | code lines | Markdown words | reading (min) | asserts | measurement lines |",
+            "|---|---:|---:|---:|---:|---:|"]
+    for path in notebook_paths(root):
+        w = weight(path)
+        rows.append(f"| {path.name[:2]} | {w.code_lines} | {w.markdown_words} | {w.reading_minutes} | {w.asserts} | "
+                    f"{w.measurement_lines} |")
+    return "\n".join(rows)
