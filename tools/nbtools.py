@@ -37,6 +37,8 @@ if "google.colab" in sys.modules:
 """
 SETUP_MARK = "# On Colab, install the course package"  # how sync recognises an existing Setup cell
 SOLUTION_TITLE = "#@title Solution"  # Colab shows a form cell's title and hides its code (with cellView "form")
+CLAIMS_TITLE = "#@title This run's figures against the course's goals"  # the last cell: claims.review(...)
+HIDDEN = {"solution": SOLUTION_TITLE, "claims": CLAIMS_TITLE}  # cell tag -> the title it shows, collapsed
 
 
 def settings(root: Path = ROOT) -> dict:
@@ -66,12 +68,12 @@ def setup_cell(cfg: dict | None = None) -> str:
     return SETUP_CELL.format(requirement=colab_requirement(cfg)).rstrip("\n")
 
 
-def hide_solution(cell: dict) -> None:
-    """A solution cell collapsed on every platform: JupyterLab's source_hidden, Colab's form view and title."""
+def hide(cell: dict, title: str) -> None:
+    """A cell collapsed on every platform, showing ``title``: JupyterLab's source_hidden, Colab's form view."""
     cell["metadata"]["cellView"] = "form"
     cell["metadata"].setdefault("jupyter", {})["source_hidden"] = True
-    if not source(cell).startswith(SOLUTION_TITLE):
-        cell["source"] = f"{SOLUTION_TITLE}\n{source(cell)}"
+    if not source(cell).startswith(title):
+        cell["source"] = f"{title}\n{source(cell)}"
 
 
 def canonical(nb: dict) -> str:
@@ -120,8 +122,9 @@ def clean(nb: dict, path: Path, cfg: dict | None = None) -> dict:
         if cell["cell_type"] == "code":
             cell["outputs"] = []
             cell["execution_count"] = None
-        if "solution" in cell["metadata"].get("tags", []):
-            hide_solution(cell)
+        for tag, title in HIDDEN.items():
+            if tag in cell["metadata"].get("tags", []):
+                hide(cell, title)
     nb["metadata"] = {k: v for k, v in nb.get("metadata", {}).items() if k in KEEP_NB_METADATA}
     nb["metadata"].setdefault("kernelspec", {"display_name": "Python 3", "language": "python", "name": "python3"})
     nb["metadata"]["language_info"] = {"name": "python"}
@@ -298,7 +301,7 @@ MEASUREMENT_CALL = re.compile(r"\b(?:report\.record|timing\.\w+|memory\.\w+|envi
 
 @dataclass
 class Weight:
-    code_lines: int  # non-blank lines of code cells a learner sees (the Setup cell included, solutions not)
+    code_lines: int  # non-blank lines of code cells a learner sees (the Setup cell included; collapsed cells not)
     markdown_words: int
     asserts: int  # assert statements in those cells
     measurement_lines: int  # lines that call the package's measurement and report helpers, or collect garbage
@@ -313,7 +316,7 @@ def weight(path: Path) -> Weight:
     import ast
 
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    code = [source(c) for c in cells if c["cell_type"] == "code" and "solution" not in c["metadata"].get("tags", [])]
+    code = [source(c) for c in cells if c["cell_type"] == "code" and not set(HIDDEN) & set(c["metadata"].get("tags", []))]
     magic = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
     trees = [ast.parse(magic.sub(r"\1pass", text)) for text in code]
     return Weight(

@@ -1,0 +1,110 @@
+"""Figures about the machine: a readable verdict for a learner, a failure under the tests (tf2_hands_on.claims)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+from IPython.core.inputtransformer2 import TransformerManager
+
+from tf2_hands_on import claims
+from tools import nbtools
+
+ROOT = nbtools.ROOT
+TABLE = """
+| 99 | speedup | >= 2 | smoke, default | any | another program was using the CPU |
+| 99 | peak_mib | < 100 | default | cpu | other programs share the memory |
+| 99 | parallel | >= 1.5 | smoke, default | 2+ cores | with 1 CPU nothing runs in parallel |
+"""
+
+
+def test_the_goals_table_reads_and_names_real_notebooks():
+    goals = claims.goals()
+    assert goals and {g.notebook for g in goals} <= {p.name[:2] for p in nbtools.notebook_paths()}
+    assert all(g.reason and g.profiles for g in goals)
+    with pytest.raises(ValueError, match="cannot read"):
+        claims.goals(table="| 99 | x | ~ 2 | smoke | any | why |")
+
+
+def test_a_missed_goal_is_a_verdict_for_a_learner_and_a_failure_under_the_tests(monkeypatch, capsys):
+    monkeypatch.setenv("TUTORIAL_PROFILE", "smoke")
+    figures = {"speedup": 1.2, "parallel": 1.8}
+    results = claims.review("99", figures, table=TABLE, strict=False)  # a learner's kernel: never raises
+    out = capsys.readouterr().out
+    assert "| speedup | 1.2 | >= 2 | below the usual; likely cause: another program was using the CPU |" in out
+    assert [r.met for r in results] == [False, False, True] and not results[1].applies  # peak_mib: default only
+    with pytest.raises(AssertionError, match=r"notebook 99: speedup = 1.2, goal >= 2 \(smoke profile\)"):
+        claims.review("99", figures, table=TABLE, strict=True)
+    assert claims.review("99", {"speedup": 2.5, "parallel": 1.5}, table=TABLE, strict=True)  # met: no error
+    assert "Every figure is where the course expects it." in capsys.readouterr().out
+
+
+def test_a_goal_for_other_machines_does_not_apply(monkeypatch):
+    monkeypatch.setenv("TUTORIAL_PROFILE", "smoke")
+    monkeypatch.setattr(claims, "_device_kind", lambda: (False, 1))  # one CPU, as on Binder
+    results = claims.review("99", {"speedup": 3.0, "parallel": 1.0}, table=TABLE, strict=True)
+    assert not results[2].applies and "not a goal on this machine" in results[2].line
+
+
+def test_a_missing_figure_fails_under_the_tests(monkeypatch):
+    monkeypatch.setenv("TUTORIAL_PROFILE", "smoke")
+    with pytest.raises(AssertionError, match="speedup = missing"):
+        claims.review("99", {"parallel": 2.0}, table=TABLE, strict=True)
+
+
+def test_the_strict_mode_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("TUTORIAL_PROFILE", "smoke")
+    monkeypatch.setenv(claims.STRICT_ENV, "1")
+    with pytest.raises(AssertionError):
+        claims.review("99", {"speedup": 1.0, "parallel": 2.0}, table=TABLE)
+    monkeypatch.delenv(claims.STRICT_ENV)
+    claims.review("99", {"speedup": 1.0, "parallel": 2.0}, table=TABLE)
+
+
+@pytest.mark.parametrize("strict", ["1", ""])
+def test_a_fixture_notebook_with_a_broken_claim_fails_only_in_strict_mode(monkeypatch, strict):
+    nbclient = pytest.importorskip("nbclient")
+    nbformat = pytest.importorskip("nbformat")
+    monkeypatch.setenv(claims.STRICT_ENV, strict)
+    path = ROOT / "tests" / "fixtures" / "claims" / "broken_claim.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3")
+    if strict:
+        with pytest.raises(nbclient.exceptions.CellExecutionError, match="notebook 99: speedup = 1.2, goal >= 2"):
+            client.execute()
+    else:
+        client.execute()
+        text = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
+        assert "likely cause: another program was using the CPU" in text
+
+
+def _code(path: Path) -> list[str]:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [TransformerManager().transform_cell(nbtools.source(c)) for c in cells if c["cell_type"] == "code"]
+
+
+@pytest.mark.parametrize("path", nbtools.notebook_paths(), ids=lambda p: p.stem)
+def test_every_goal_goes_through_the_review_cell(path):
+    """The notebook assigns each figure its goals name, ends with the collapsed review cell, and asserts on none."""
+    number = path.name[:2]
+    figures = {g.figure for g in claims.goals(number)}
+    if not figures:
+        return
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    last = [c for c in cells if c["cell_type"] == "code"][-1]
+    assert "claims" in last["metadata"].get("tags", []), f"{path.name}: the last code cell is the review cell"
+    assert re.search(rf'claims\.review\("{number}", globals\(\)\)', nbtools.source(last))
+    trees = [ast.parse(code) for code in _code(path)]
+    assigned = {n.id for tree in trees for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                for target in node.targets for n in ast.walk(target) if isinstance(n, ast.Name)}
+    assert figures <= assigned, f"{path.name}: goals for figures the notebook never assigns: {figures - assigned}"
+    deleted = {t.id for tree in trees for node in ast.walk(tree) if isinstance(node, ast.Delete)
+               for t in node.targets if isinstance(t, ast.Name)}
+    assert not figures & deleted, f"{path.name} deletes {figures & deleted} before the review"
+    compared = [c for tree in trees for node in ast.walk(tree) if isinstance(node, ast.Assert)
+                for c in ast.walk(node.test) if isinstance(c, ast.Compare)]  # e.g. assert speedup >= 2
+    asserted = {o.id for c in compared for o in [c.left, *c.comparators] if isinstance(o, ast.Name)}
+    assert not figures & asserted, f"{path.name} asserts on {figures & asserted}: a figure about the machine never raises"

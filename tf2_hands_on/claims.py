@@ -1,0 +1,155 @@
+"""Figures about this machine, held against the course's goals: a verdict for a learner, a failure for the tests.
+
+A notebook computes its figures (a speed-up, a time, a memory peak, an accuracy after N epochs) in ordinary
+variables and prints them as a learner would. Its last cell, collapsed on every platform, hands them over::
+
+    claims.review("05", globals())
+
+``review`` prints one line per figure: the value, the goal, and when it is off, the likely reason. It never raises
+for a learner. Under the test suite (``TUTORIAL_STRICT=1``, which the tests set, never a learner) a missed goal
+fails, naming the notebook, the figure and the goal. Every figure is also recorded for the run report.
+
+The goals live in one table, ``GOALS`` below: read it as the course's promises about speed, memory and accuracy.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import operator
+import os
+from dataclasses import dataclass
+
+from tf2_hands_on import profiles, report
+
+STRICT_ENV = "TUTORIAL_STRICT"
+
+# notebook | figure (a variable of the notebook) | goal | profiles | devices | the likely reason when it is missed
+# devices: "any", "cpu" (no GPU), "gpu", "2+ cores" (2 or more CPU cores for this process).
+GOALS = """
+| 01 | graph_vs_eager | > 1 | smoke, default | any | another program was using the CPU during the timing |
+| 01 | eager_vs_python_loop | > 1 | smoke, default | any | a very fast dispatch on this machine, or a busy CPU during the loop |
+| 01 | xla_call_vs_python_loop | > 1 | smoke, default | any | a very fast dispatch on this machine, or a busy CPU during the loop |
+| 01 | numpy_is_fastest | >= 1 | smoke, default | any | another program was using the CPU during the timing |
+| 01 | batching_saving | >= 10 | smoke, default | any | another program was using the CPU during the timing |
+| 01 | matmul_large_vs_small | > 1 | smoke, default | any | another program was using the CPU during the timing |
+| 01 | numpy_gap_narrowing | > 1 | smoke, default | any | another program was using the CPU during the timing |
+| 02 | test_accuracy | > 0.5 | smoke | any | the data or the model is wrong: even one short epoch is far above chance (10 %) |
+| 02 | test_accuracy | >= 0.9 | default | any | fewer epochs or training images than the default profile's |
+| 02 | same_accuracy | > 0.8 | default | any | fewer pairs or epochs than the default profile's |
+| 03 | held_out_is_most_anomalous | >= 1 | default | any | fewer epochs or training images than the default profile's |
+| 04 | frozen_step_saving | >= 0.1 | smoke, default | any | another program was using the CPU during the timing |
+| 05 | tfds_seconds | < 30 | smoke, default | any | something is trying the network: check a proxy or firewall |
+| 05 | shuffle_buffer_vs_elements | > 0.9 | smoke, default | any | other memory was freed or taken while the buffer filled |
+| 05 | shuffle_buffer_vs_elements | < 1.4 | smoke, default | any | other memory was freed or taken while the buffer filled |
+| 05 | vectorized_map_speedup | >= 5 | smoke, default | any | another program was using the CPU during the timing |
+| 05 | first_ready_position | >= 1 | smoke, default | 2+ cores | another program is using the CPU, so the parallel calls ran one after another |
+| 05 | cache_replay_speedup | > 3 | smoke, default | any | a slow or busy disk, or another program using the CPU |
+| 05 | parallel_map_speedup | >= 1.6 | smoke, default | 2+ cores | another program is using the CPU (with 1 CPU a parallel map cannot help) |
+| 05 | optimised_idle_fraction | <= 0.1 | smoke, default | 2+ cores | another program is using the CPU (with 1 CPU preparing data competes with training) |
+| 05 | optimised_vs_naive_speedup | >= 2.5 | smoke, default | 2+ cores | another program is using the CPU (with 1 CPU there is no parallelism to gain) |
+| 05 | stream_growth_vs_data | < 0.1 | smoke, default | any | another program changed this machine's memory during the measurement |
+| 05 | slice_vs_array | > 0.9 | smoke, default | any | TensorFlow freed other buffers while the slice was loaded |
+| 06 | fusion_speedup | >= 2 | smoke, default | any | another program was using the CPU during the timing |
+| 07 | peak_memory_mib | < 1800 | smoke, default | cpu | other kernels or programs share this machine's memory |
+| 08 | litert_vs_keras_latency | < 1 | smoke, default | any | another program was using the CPU during the timing |
+| 08 | compiled_vs_eager_latency | < 1 | smoke, default | any | another program was using the CPU during the timing |
+| 09 | fit_exit_delay_s | < 5 | smoke, default | any | TensorFlow's input-pipeline autotuner was slow to stop (README, notebook 09) |
+"""
+
+_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+
+
+@dataclass(frozen=True)
+class Goal:
+    notebook: str
+    figure: str
+    op: str
+    target: float
+    profiles: tuple[str, ...]
+    devices: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.op} {self.target:g}"
+
+
+@dataclass(frozen=True)
+class Result:
+    goal: Goal
+    value: float | None  # None: the notebook has no such variable
+    applies: bool  # the goal holds for this profile and device
+    met: bool
+
+    @property
+    def line(self) -> str:
+        shown = "missing" if self.value is None else f"{self.value:,.3g}"
+        if not self.applies:
+            verdict = "not a goal on this machine or profile"
+        elif self.met:
+            verdict = "as expected"
+        else:
+            verdict = f"below the usual; likely cause: {self.goal.reason}"
+        return f"| {self.goal.figure} | {shown} | {self.goal} | {verdict} |"
+
+
+def goals(notebook: str | None = None, table: str = GOALS) -> list[Goal]:
+    """The goals table, parsed (for one notebook when ``notebook`` is given)."""
+    parsed = []
+    for row in table.strip().splitlines():
+        cells = [cell.strip() for cell in row.strip().strip("|").split("|")]
+        nb, figure, goal, profile_list, devices, reason = cells
+        op, target = goal.split()
+        if op not in _OPS or devices not in ("any", "cpu", "gpu", "2+ cores"):
+            raise ValueError(f"claims.GOALS: cannot read the row {row!r}")
+        parsed.append(Goal(nb, figure, op, float(target), tuple(p.strip() for p in profile_list.split(",")),
+                           devices, reason))
+    return [g for g in parsed if notebook is None or g.notebook == notebook]
+
+
+def _device_kind() -> tuple[bool, int]:
+    """(a GPU is visible, CPU cores this process may use), without importing TensorFlow when it is not loaded."""
+    from tf2_hands_on import environment
+
+    import sys
+
+    has_gpu = False
+    if "tensorflow" in sys.modules:
+        has_gpu = bool(sys.modules["tensorflow"].config.list_physical_devices("GPU"))
+    return has_gpu, environment.cpu_cores()
+
+
+def _applies(goal: Goal, profile: str, has_gpu: bool, cores: int) -> bool:
+    if profile not in goal.profiles:
+        return False
+    return {"any": True, "cpu": not has_gpu, "gpu": has_gpu, "2+ cores": cores >= 2}[goal.devices]
+
+
+def review(notebook: str, variables: dict, *, table: str = GOALS, strict: bool | None = None) -> list[Result]:
+    """Hold the notebook's figures (its ``globals()``) against its goals: print a table, record every figure,
+    and, in strict mode (``$TUTORIAL_STRICT=1``, set by the tests), fail on a goal that applies and is missed."""
+    strict = os.environ.get(STRICT_ENV) == "1" if strict is None else strict
+    profile = profiles.active()
+    has_gpu, cores = _device_kind()
+    results = []
+    for goal in goals(notebook, table):
+        value = variables.get(goal.figure)
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
+            value = None
+        applies = _applies(goal, profile, has_gpu, cores)
+        met = value is not None and _OPS[goal.op](float(value), goal.target)
+        results.append(Result(goal, None if value is None else float(value), applies, met))
+        if value is not None:
+            report.record(goal.figure, float(value))
+    device = f"{'GPU' if has_gpu else 'CPU'}, {cores} core{'s' if cores != 1 else ''}"
+    print(f"This run's figures (notebook {notebook}, {profile} profile, {device}):\n")
+    print("| figure | this run | the course's goal | verdict |\n|---|---:|---|---|")
+    print("\n".join(r.line for r in results))
+    missed = [r for r in results if r.applies and not r.met]
+    if missed and strict:
+        raise AssertionError("; ".join(f"notebook {notebook}: {r.goal.figure} = "
+                                       f"{'missing' if r.value is None else f'{r.value:.4g}'}, goal {r.goal} "
+                                       f"({profile} profile)" for r in missed))
+    if not missed:
+        print("\nEvery figure is where the course expects it.")
+    return results
