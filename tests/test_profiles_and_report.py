@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 
+import psutil
 import pytest
 
 from tests.helpers import notebook
@@ -97,7 +99,7 @@ CHILD_HOLDS_300_MIB = "import time; b = bytearray(300 * 2**20); time.sleep(1.5)"
 def test_run_report_records_failures_metrics_and_memory(tmp_path):
     nb_dir = tmp_path / "nbs"
     nb_dir.mkdir()
-    setup = "from tf2_hands_on import report, profiles"
+    setup = "import sys\n\nfrom tf2_hands_on import report, profiles"
     (nb_dir / "01_good.ipynb").write_text(notebook(
         ("code", setup, []),
         ("code", "n = profiles.pick(smoke=3, default=4)", ["parameters"]),
@@ -133,3 +135,25 @@ def test_run_report_rejects_an_unknown_notebook():
     result = subprocess.run([sys.executable, "-m", "tools.run_report", "99_nothing", "--out", "/tmp/x"],
                             capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert result.returncode != 0 and "no notebook '99_nothing'" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs Linux and 2 or more CPUs")
+def test_run_report_runs_notebooks_on_one_cpu_beside_a_busy_program(tmp_path):
+    """The robustness runs of the issue: --cpus 1 (as on Binder) and --busy (another program takes one core)."""
+    nb_dir = tmp_path / "nbs"
+    nb_dir.mkdir()
+    probe = ("import os, psutil\nfrom tf2_hands_on import report\n"
+             "report.record('cpus', len(os.sched_getaffinity(0)))\n"
+             "report.record('busy', sum('while True: pass' in ' '.join(p.info['cmdline'] or [])"
+             " for p in psutil.process_iter(['cmdline'])))")
+    (nb_dir / "01_probe.ipynb").write_text(notebook(("code", "x = 1", ["parameters"]), ("code", probe, [])))
+    out = tmp_path / "run"
+    result = subprocess.run([sys.executable, "-m", "tools.run_report", str(nb_dir / "01_probe.ipynb"), "--profile",
+                             "smoke", "--out", str(out), "--cpus", "1", "--busy"],
+                            capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rep = json.loads((out / "report.json").read_text())
+    assert rep["notebooks"]["01_probe"]["metrics"] == {"cpus": 1.0, "busy": 1.0}
+    assert rep["conditions"] == "1 CPU(s), another program keeping one core busy"
+    assert not any("while True: pass" in " ".join(p.info["cmdline"] or []) for p in psutil.process_iter(["cmdline"]))

@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -136,7 +137,8 @@ def write_reports(out_dir: Path, result: dict, units: dict[str, dict[str, str]])
     lines = [
         f"# Run report ({result['profile']} profile)",
         "",
-        f"Python {result['python']}, TensorFlow {result['tensorflow']}, Keras {result['keras']}; {result['device']}.",
+        f"Python {result['python']}, TensorFlow {result['tensorflow']}, Keras {result['keras']}; {result['device']}; "
+        f"Conditions: {result.get('conditions', 'as they are')}.",
         "",
         "| notebook | status | wall time | kernel peak memory (with child processes) | measurements |",
         "|---|---|---:|---:|---|",
@@ -154,7 +156,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", choices=("smoke", "default"), default="default")
     parser.add_argument("--out", default="build/run", metavar="DIR", help="where to write the report (default: build/run)")
     parser.add_argument("--cell-timeout", type=int, default=1800, metavar="S", help="fail a cell that runs longer (default 1800 s)")
+    parser.add_argument("--cpus", type=int, metavar="N", help="run on N CPUs only, as on Binder (N=1); Linux")
+    parser.add_argument("--busy", action="store_true", help="keep one core busy with another program meanwhile")
     args = parser.parse_args(argv)
+    conditions = []
+    if args.cpus:
+        if not hasattr(os, "sched_setaffinity"):
+            parser.error("--cpus needs Linux (CPU affinity)")
+        allowed = sorted(os.sched_getaffinity(0))
+        if not 1 <= args.cpus <= len(allowed):
+            parser.error(f"--cpus {args.cpus}: this machine lets this process use {len(allowed)} CPU(s)")
+        os.sched_setaffinity(0, allowed[:args.cpus])  # the kernels and their children inherit it
+        conditions.append(f"{args.cpus} CPU(s)")
+    busy = None
+    if args.busy:  # a second program that never sleeps, as when a browser or a build runs beside the notebooks
+        busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        conditions.append("another program keeping one core busy")
     notebooks = _resolve(args.notebooks)
     out_dir = Path(args.out).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -164,10 +181,24 @@ def main(argv: list[str] | None = None) -> int:
         "tensorflow": environment.installed_version("tensorflow"),
         "keras": environment.installed_version("keras"),
         "device": environment.device_summary(),
+        "conditions": ", ".join(conditions) or "as they are",
         "notebooks": {},
     }
+    print(f"Running {len(notebooks)} notebook(s), {args.profile} profile, {result['conditions']} -> {out_dir}",
+          flush=True)
+    try:
+        _run_all(notebooks, out_dir, args, result)
+    finally:
+        if busy is not None:
+            busy.kill()
+            busy.wait()
+    failed = [s for s, e in result["notebooks"].items() if e["status"] != "ok"]
+    print(f"\nReport: {out_dir / 'report.md'}\n" + (f"FAILED: {', '.join(failed)}" if failed else "All notebooks ran."))
+    return 1 if failed else 0
+
+
+def _run_all(notebooks: list[Path], out_dir: Path, args, result: dict) -> None:
     units: dict[str, dict[str, str]] = {}
-    print(f"Running {len(notebooks)} notebook(s), {args.profile} profile -> {out_dir}", flush=True)
     for i, nb in enumerate(notebooks, 1):
         print(f"[{i}/{len(notebooks)}] {nb.stem} ...", flush=True)
         entry, units[nb.stem] = run_one(nb, out_dir, args.profile, args.cell_timeout)
@@ -176,9 +207,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{i}/{len(notebooks)}] {nb.stem}: {entry['status']}, {entry['wall_s']:.1f} s, "
               f"peak {entry['peak_rss_mib']:,.0f} MiB, {len(entry['metrics'])} measurement(s)"
               + (f"\n    {entry['error']}" if entry["error"] else ""), flush=True)
-    failed = [s for s, e in result["notebooks"].items() if e["status"] != "ok"]
-    print(f"\nReport: {out_dir / 'report.md'}\n" + (f"FAILED: {', '.join(failed)}" if failed else "All notebooks ran."))
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
