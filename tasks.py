@@ -115,7 +115,8 @@ def ensure_venv(requirements: str) -> Path:
 
 def install_package(python: Path) -> None:
     """Install the course package (tf2_hands_on) into the venv in editable mode, when pyproject.toml changed."""
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + sys.version.encode()).hexdigest()
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + (ROOT / "tf2_hands_on" / "kernel.py").read_bytes()
+                            + sys.version.encode()).hexdigest()
     stamp_file = VENV / ".tasks-installed.json"
     stamps = json.loads(stamp_file.read_text()) if stamp_file.exists() else {}
     if stamps.get("package") == digest:
@@ -123,7 +124,8 @@ def install_package(python: Path) -> None:
     print(f"Installing the course package (tf2_hands_on, editable) into {VENV} ...", flush=True)
     cmd = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
            "--no-build-isolation", "--editable", str(ROOT)]
-    if subprocess.run(cmd, cwd=ROOT).returncode != 0:
+    kernel = [str(python), "-m", "tf2_hands_on.kernel", "install"]  # notebooks open without TensorFlow's C++ noise
+    if subprocess.run(cmd, cwd=ROOT).returncode != 0 or subprocess.run(kernel, cwd=ROOT).returncode != 0:
         fail("installing the course package failed (see pip's message above); run the same command again.")
     stamps["package"] = digest
     stamp_file.write_text(json.dumps(stamps, indent=1))

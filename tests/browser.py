@@ -186,6 +186,7 @@ class LabServer:
         env = dict(self.env)
         env.pop("MPLBACKEND", None)  # a learner's kernel draws inline; Agg (set for nbval) would show no plots
         env.pop("TF_CPP_MIN_LOG_LEVEL", None)  # what 'python3 tasks.py lab' gives a learner's kernels, not the tests'
+        env.pop("PYTEST_CURRENT_TEST", None)  # with it, ipykernel would not show C-level output, as it does for learners
         env = tasks.lab_environment(env)
         env.update({
             "JUPYTERLAB_SETTINGS_DIR": str(self.state / "settings"),

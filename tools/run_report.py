@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from tf2_hands_on import environment, memory, report
+from tf2_hands_on import environment, kernel, memory, report
 from tools.nbtools import ROOT
 
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -33,9 +33,8 @@ def _kernelspec(out_dir: Path) -> str:
     root = out_dir / ".kernels"
     spec = root / "kernels" / KERNEL_NAME
     spec.mkdir(parents=True, exist_ok=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": f"Python {platform.python_version()} (run report)", "language": "python",
+    (spec / "kernel.json").write_text(json.dumps({  # the course's kernel, as a learner's JupyterLab runs it
+        **kernel.spec(sys.executable), "display_name": f"Python {platform.python_version()} (run report)",
     }), encoding="utf-8")
     return str(root)
 
