@@ -122,7 +122,7 @@ def test_string_comparison_mistake_is_recognised():
         return ({"float16"} if text >= "7.0" else set()) | ({"bfloat16"} if text >= "8.0" else set())
 
     verdict = exercises.check("00.2", by_text, quiet=True)
-    assert not verdict and "not strings" in verdict.message
+    assert not verdict and "compared as text" in verdict.message
 
 
 def test_off_by_one_and_wrong_type_hints():

@@ -57,7 +57,8 @@ class Verdict:
 
 
 def source(function) -> str:
-    """The source code of a learner's function, dedented; "" when Python cannot find it (a builtin, a partial)."""
+    """The source code of a learner's function, dedented; "" when Python cannot find it (a builtin, a partial).
+    For a lambda it is the whole lines the lambda is on."""
     import inspect
     import textwrap
 
@@ -102,19 +103,24 @@ def none_returned(function, what: str) -> Hint:
         if last:
             return Hint(f"{what} returned None: {name} has no return statement, so the value of its last line, "
                         f"{last if len(last) <= 60 else last[:57] + '...'}, is thrown away. Write 'return' before it")
+        targets = body[-1].targets if isinstance(body[-1], ast.Assign) else []
+        if len(targets) == 1 and isinstance(targets[0], ast.Name):
+            return Hint(f"{what} returned None: {name} has no return statement; its last line assigns "
+                        f"{targets[0].id}, but only a return hands a value back. Add 'return {targets[0].id}'")
         return Hint(f"{what} returned None: {name} has no return statement; end it with 'return' and your result")
     if any(r.value is None for r in found):
         return Hint(f"{what} returned None: a bare 'return' in {name} gives None; return your result")
     for r in found:
         call = r.value.func if isinstance(r.value, ast.Call) else None
         if getattr(call, "attr", getattr(call, "id", None)) in _IN_PLACE:
-            return Hint(f"{what} returned None: '{ast.unparse(r)}' returns what {ast.unparse(call)}() gives, and "
-                        "it works in place and gives None. Call it, then return the object")
+            return Hint(f"{what} returned None: 'return {ast.unparse(call)}(...)' returns None, since "
+                        f"{ast.unparse(call)}() works in place (or prints) and gives nothing back. Call it on a line "
+                        "of its own, then return your result")
     return Hint(f"{what} returned None: for these inputs {name} ended without reaching a return statement; "
                 "make every path through it return a value")
 
 
-_IN_PLACE = {"print", "sort", "append", "extend", "insert", "update", "shuffle", "fill", "write"}
+_IN_PLACE = {"print", "sort", "append", "extend", "insert", "update", "shuffle", "fill", "write", "compile"}
 
 
 def answer_array(result, what: str, function=None):

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from tf2_hands_on.exercises import Hint, exercise
+import functools
+import re
+
+from tf2_hands_on.exercises import Hint, exercise, none_returned, source
+
+_DATASET_METHODS = {"shuffle", "batch", "map", "cache", "prefetch", "repeat", "take", "skip", "filter", "unbatch"}
 
 
-def _dataset(answer_result, what: str):
+def _dataset(answer_result, what: str, function):
     import tensorflow as tf
 
     if answer_result is None:
-        raise Hint(f"{what} returned None: replace the stub's 'return None' with your pipeline")
+        raise none_returned(function, what)
     if not isinstance(answer_result, tf.data.Dataset):
         raise Hint(f"{what} must return a tf.data.Dataset, not a {type(answer_result).__name__}")
     if int(answer_result.cardinality()) == int(tf.data.INFINITE_CARDINALITY):
@@ -17,7 +22,80 @@ def _dataset(answer_result, what: str):
     return answer_result
 
 
+def _nodes(function) -> list:
+    """Every ast node of a function's source ([] when it cannot be read)."""
+    import ast
+
+    try:
+        return list(ast.walk(ast.parse(source(function))))
+    except SyntaxError:
+        return []
+
+
+def _first_arguments(function, method: str) -> list[str]:
+    """The first argument of each ``.method(...)`` call in a function's source, as written."""
+    import ast
+
+    return [ast.unparse(node.args[0]) for node in _nodes(function) if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute) and node.func.attr == method and node.args]
+
+
+def _thrown_away(function) -> list[str]:
+    """Dataset method calls on a line of their own, e.g. ``dataset.batch(32)``: their new dataset is lost.
+    (``np.random.shuffle(x)`` and ``rng.shuffle(x)`` work in place: they are not among them.)"""
+    import ast
+
+    return [ast.unparse(node) for node in _nodes(function) if isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute)
+            and node.value.func.attr in _DATASET_METHODS
+            and not re.search(r"random|rng", ast.unparse(node.value.func.value))]
+
+
+def _names_lost_datasets(checker):
+    """When a check fails, a dataset call whose result the answer threw away is the mistake to name."""
+
+    @functools.wraps(checker)
+    def check(answer):
+        try:
+            return checker(answer)
+        except (Hint, AssertionError) as failed:
+            if "returned None" in str(failed):  # none_returned's hint names a last line that lacks its return
+                raise
+            lost = [line for f in (answer if isinstance(answer, tuple) else (answer,)) if callable(f)
+                    for line in _thrown_away(f)]
+            if not lost:
+                raise
+            where = "on a line of its own changes" if len(lost) == 1 else "on lines of their own change"
+            raise Hint(f"{' and '.join(lost)} {where} nothing: dataset methods never modify a dataset, they return a "
+                       "new dataset, which is lost here. Assign it (dataset = dataset.batch(...)) or chain the "
+                       "calls") from None
+
+    return check
+
+
+def _same_order_hint(make_batches) -> str:
+    """Why every epoch of the answer's pipeline has the same order, from its source."""
+    code = re.sub(r"\s+", "", source(make_batches))
+    if "reshuffle_each_iteration=False" in code:
+        return ("both epochs have the same order: reshuffle_each_iteration=False replays the first order every "
+                "epoch. Leave it out (True is the default)")
+    tool = ("tf.random.shuffle" if "tf.random.shuffle" in code else
+            "NumPy" if re.search(r"np\.random\.|numpy\.random\.|default_rng|permutation", code) else
+            "Python's random" if re.search(r"random\.(shuffle|sample)", code) else "")
+    if tool:
+        return (f"both epochs have the same order: you shuffled the examples once, with {tool}, before they became a "
+                "dataset, so every epoch replays that order. Use dataset.shuffle(...), which draws a new order each "
+                "epoch")
+    shuffle = re.search(r"(?<!random)(?<!rng)\.shuffle\(", code)
+    if shuffle and ".cache(" in code[shuffle.end():]:
+        return ("both epochs have the same order: cache() after shuffle() stores the first epoch's order and "
+                "replays it. Leave cache() out, or put it before shuffle()")
+    return ("both epochs have the same order: dataset.shuffle() draws a new order every epoch unless something "
+            "fixes it (reshuffle_each_iteration=False, a cache() after it, or shuffling outside the dataset)")
+
+
 @exercise("05.1")
+@_names_lost_datasets
 def _shuffle_then_batch(answer):
     """``make_batches(ds, batch_size)``: shuffle the examples (well mixed, anew each epoch), then batch."""
     import numpy as np
@@ -26,7 +104,11 @@ def _shuffle_then_batch(answer):
     if not callable(answer):
         raise Hint("pass the function itself (make_batches), not the result of calling it")
     n, batch_size = 240, 12
-    ds = _dataset(answer(tf.data.Dataset.range(n), batch_size), "make_batches(ds, batch_size)")
+    given = tf.data.Dataset.range(n)
+    ds = _dataset(answer(given, batch_size), "make_batches(ds, batch_size)", answer)
+    if ds is given:
+        raise Hint("make_batches returned the dataset it was given, unchanged: dataset methods never modify a dataset, "
+                   "they return a new one. Return dataset.shuffle(...).batch(...)")
     epochs = []
     for _ in range(2):
         batches = [np.asarray(b) for b in ds]
@@ -46,19 +128,22 @@ def _shuffle_then_batch(answer):
     if all((np.sort(b) == np.arange(b.min(), b.min() + batch_size)).all() for b in blocks):
         raise Hint("each batch holds consecutive examples: you shuffle whole batches. Shuffle first, then batch")
     if (epochs[0] == epochs[1]).all():
-        raise Hint("both epochs have the same order: keep reshuffle_each_iteration=True (the default)")
+        raise Hint(_same_order_hint(answer))
     # A buffer of b elements can only output, in the first batch, examples among the first b + batch_size - 1.
     # With a buffer as large as the dataset, an example from the last quarter is in the first batch of one of
     # three epochs with probability 1 - 3e-5; with a buffer of fewer than 169 of the 240, never.
     epochs.append(np.concatenate([np.asarray(b) for b in ds]))
     if not any((e[:batch_size] >= 3 * n // 4).any() for e in epochs):
-        raise Hint("the order is barely mixed: a shuffle buffer only mixes the examples that fit in it, so the first "
-                   "batches never reach the end of the data. Make the buffer as large as the dataset "
+        buffers = _first_arguments(answer, "shuffle")
+        yours = f"shuffle({buffers[0]}) has a buffer too small for {n} examples" if buffers else "the buffer is small"
+        raise Hint(f"the order is barely mixed: {yours}. A shuffle buffer only mixes the examples that fit in it, so "
+                   "the first batches never reach the end of the data. Make the buffer as large as the dataset "
                    "(dataset.cardinality())")
     return "examples are shuffled, then batched, and every epoch sees a new order."
 
 
 @exercise("05.2")
+@_names_lost_datasets
 def _cache_position(answer):
     """``build(files, decode, augment, batch_size)``: decode once (cached), augment afresh every epoch."""
     import numpy as np
@@ -84,14 +169,14 @@ def _cache_position(answer):
         return x + rng.uniform((3,), 0.0, 1.0)
 
     files = tf.data.Dataset.from_tensor_slices([f"img{'x' * i}.jpg" for i in range(n)])
-    ds = _dataset(answer(files, decode, augment, batch_size), "build(files, decode, augment, batch_size)")
+    ds = _dataset(answer(files, decode, augment, batch_size), "build(files, decode, augment, batch_size)", answer)
     epochs = []
     for _ in range(3):
         batches = [np.asarray(b) for b in ds]
         if not batches:
             raise Hint("the pipeline yields nothing: start from files and map decode over it")
         if batches[0].ndim != 2 or batches[0].shape[0] != min(batch_size, n):
-            raise Hint(f"batch the examples (batch_size={batch_size}): the first element has shape "
+            raise Hint(f"batch the examples with .batch(batch_size) (here {batch_size}): the first element has shape "
                        f"{batches[0].shape}, expected ({batch_size}, 3)")
         epochs.append(np.concatenate(batches))
     if len(epochs[0]) != n:
@@ -103,17 +188,79 @@ def _cache_position(answer):
         raise Hint("decode never ran: a cache file from an earlier run was reused (a file cache is never "
                    "invalidated). Use cache() in memory here, or delete that file")
     if len(calls) >= 3 * n:
-        raise Hint(f"decode ran {len(calls)} times in 3 epochs for {n} files: add cache() right after decoding, so "
-                   "the expensive step runs in the first epoch only")
+        ran = f"decode ran {len(calls)} times in 3 epochs for {n} files"
+        body = re.sub(r"\s+", "", source(answer)).partition(":")[2]  # after the def line, which names decode too
+        if ".cache(" not in body:
+            raise Hint(f"{ran}: with no cache() the expensive step runs every epoch: add cache() right after "
+                       "map(decode)")
+        if body.find(".cache(") < body.find("decode"):
+            raise Hint(f"{ran} although you call cache(): it comes before map(decode), so it caches the file names, "
+                       "not the decoded images. Put it right after map(decode)")
+        raise Hint(f"{ran}: put cache() right after map(decode), so the expensive step runs in the first epoch only")
     in_file_order = [e[np.argsort(e[:, 0])] for e in epochs]  # the same file in the same row, even if shuffled
     if np.allclose(in_file_order[0], in_file_order[1]) and np.allclose(in_file_order[1], in_file_order[2]):
+        if "map(augment" not in re.sub(r"\s+", "", source(answer)):
+            raise Hint("every epoch sees the same 'random' augmentation: decode and augment run in the same map(), so "
+                       "cache() stores augmented images. Use map(decode), then cache(), then map(augment)")
         raise Hint("every epoch sees the same 'random' augmentation: the cache stores augmented images. "
                    "Put cache() before map(augment)")
     assert len(calls) == n, f"decode should run once per file ({n} times) over 3 epochs; it ran {len(calls)} times."
     return "decoding runs once and is cached; augmentation is fresh every epoch."
 
 
+def _image_bytes_hint(stored: bytes, image) -> str:
+    """Why the bytes stored as 'image' are not ``image.tobytes()``: what the writer stored instead."""
+    import tensorflow as tf
+
+    per_pixel, rest = divmod(len(stored), image.size)
+    if not rest and per_pixel in (2, 4, 8):
+        became = {2: "float16 or int16", 4: "float32 or int32", 8: "float64 or int64"}[per_pixel]
+        return (f"the 'image' feature holds {len(stored)} bytes, {per_pixel} per pixel: the image became {became} "
+                f"before tobytes(). Store the uint8 image's own bytes, image.tobytes() ({image.size} bytes)")
+    try:
+        tf.io.parse_tensor(stored, tf.uint8)
+        return ("the 'image' bytes are in tf.io.serialize_tensor's format (a TensorProto, with a header): store the "
+                f"{image.size} raw bytes, image.tobytes(), which tf.io.decode_raw reads back")
+    except tf.errors.InvalidArgumentError:
+        pass
+    return (f"the 'image' feature holds {len(stored)} bytes that are not the image's pixels: store image.tobytes() "
+            f"(28 * 28 = {image.size} bytes)")
+
+
+_LISTS = {"bytes_list": "a BytesList", "int64_list": "an Int64List", "float_list": "a FloatList"}
+
+
+def _check_written(path: str, images, labels) -> None:
+    """The file at ``path`` holds one serialised tf.train.Example per image: raw "image" bytes, an int64 "label"."""
+    import tensorflow as tf
+
+    raw = list(tf.data.TFRecordDataset(path))
+    if len(raw) != len(images):
+        raise Hint(f"write one record per image: the file holds {len(raw)} records for {len(images)} images")
+    example = tf.train.Example()
+    try:
+        example.ParseFromString(raw[0].numpy())
+    except Exception:
+        raise Hint("each record must be a serialised tf.train.Example (example.SerializeToString())") from None
+    features = example.features.feature
+    if set(features) != {"image", "label"}:
+        raise Hint(f"use exactly two features named 'image' and 'label'; found {sorted(features)}")
+    image_kind, label_kind = (features[name].WhichOneof("kind") for name in ("image", "label"))
+    if image_kind != "bytes_list":
+        count = len(getattr(features["image"], image_kind).value) if image_kind else 0
+        raise Hint(f"'image' is stored as {_LISTS.get(image_kind, 'no list')} of {count} values: store the pixels as "
+                   "one bytes value, BytesList(value=[image.tobytes()])")
+    if label_kind != "int64_list":
+        raise Hint(f"'label' is stored as {_LISTS.get(label_kind, 'no list')}: store the label as an integer, "
+                   "Int64List(value=[int(label)])")
+    if features["image"].bytes_list.value[0] != images[0].tobytes():
+        raise Hint(_image_bytes_hint(features["image"].bytes_list.value[0], images[0]))
+    if features["label"].int64_list.value[:] != [int(labels[0])]:
+        raise Hint(f"the first record's label is {features['label'].int64_list.value[:]}, not [{int(labels[0])}]")
+
+
 @exercise("05.3")
+@_names_lost_datasets
 def _tfrecord(answer):
     """``(write_records, read_records)``: tf.train.Example with raw uint8 "image" bytes and an int64 "label"."""
     import shutil
@@ -132,28 +279,26 @@ def _tfrecord(answer):
     folder = Path(tempfile.mkdtemp(prefix="check05_3_"))
     try:
         path = str(folder / "check.tfrecord")
-        write_records(path, images, labels)
+        try:
+            write_records(path, images, labels)
+        except TypeError as e:
+            if "write()" not in str(e):
+                raise
+            raise Hint("writer.write() takes the record's bytes, not the tf.train.Example itself: write "
+                       "example.SerializeToString()") from None
         if not Path(path).is_file():
             raise Hint("write_records(path, images, labels) must create the file at path (tf.io.TFRecordWriter)")
-        raw = list(tf.data.TFRecordDataset(path))
-        if len(raw) != len(images):
-            raise Hint(f"write one record per image: the file holds {len(raw)} records for {len(images)} images")
-        example = tf.train.Example()
+        _check_written(path, images, labels)
+        ds = _dataset(read_records(path), "read_records(path)", read_records)
         try:
-            example.ParseFromString(raw[0].numpy())
-        except Exception:
-            raise Hint("each record must be a serialised tf.train.Example (example.SerializeToString())") from None
-        features = example.features.feature
-        if set(features) != {"image", "label"}:
-            raise Hint(f"use exactly two features named 'image' and 'label'; found {sorted(features)}")
-        if features["image"].WhichOneof("kind") != "bytes_list":
-            raise Hint("store 'image' as a BytesList holding image.tobytes()")
-        if features["label"].WhichOneof("kind") != "int64_list":
-            raise Hint("store 'label' as an Int64List")
-        if features["image"].bytes_list.value[0] != images[0].tobytes():
-            raise Hint("the 'image' bytes should be the raw pixels, image.tobytes() (28 * 28 = 784 bytes)")
-        ds = _dataset(read_records(path), "read_records(path)")
-        pairs = list(ds)
+            pairs = list(ds)
+        except tf.errors.InvalidArgumentError as e:
+            sizes = re.search(r"tensor with (\d+) values, but the requested shape has (\d+)", str(e))
+            if not sizes or int(sizes[2]) % int(sizes[1]):
+                raise
+            raise Hint(f"reading failed: decode_raw made {sizes[1]} values of each {sizes[2]}-byte image, "
+                       f"{int(sizes[2]) // int(sizes[1])} bytes per value. Decode with tf.uint8, one byte per "
+                       "pixel") from None
         if len(pairs) != len(images):
             raise Hint(f"read_records should yield one (image, label) pair per record, got {len(pairs)}")
         if not (isinstance(pairs[0], tuple) and len(pairs[0]) == 2):

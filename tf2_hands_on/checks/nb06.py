@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tf2_hands_on.exercises import Hint, answer_array, exercise
+import re
+
+from tf2_hands_on.exercises import Hint, answer_array, exercise, none_returned, source
 
 _POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
 
@@ -29,15 +31,31 @@ _DEVICES = (
 )
 
 
+def _crash_hint(device: dict, error: Exception) -> str:
+    """What to change when choose_policy raised on ``device``: a key it may lack, or a capability of None."""
+    if isinstance(error, KeyError):
+        return f"Not every device has the key {error}: use device.get({error})"
+    if "compute_capability" in device and device["compute_capability"] is None:
+        return ("compute_capability can be None (unknown): treat it as no Tensor Cores, e.g. "
+                "capability = device.get('compute_capability') or (0, 0)")
+    return "Compare the compute capability as a whole tuple, e.g. capability >= (8, 0)"
+
+
 @exercise("06.1")
 def _choose_policy(answer):
     """``choose_policy(device)``: bfloat16 where it is fast, float16 on Tensor Cores 7.x, float32 elsewhere."""
     if not callable(answer):
         raise Hint("pass the function itself (choose_policy), not the result of calling it")
     for device, expected, hint in _DEVICES:
-        got = answer(dict(device))
+        try:
+            got = answer(dict(device))
+        except (KeyError, TypeError, IndexError) as e:
+            raise Hint(f"choose_policy({device}) raised {type(e).__name__}: {e}. {_crash_hint(device, e)}") from None
         if got is None:
-            raise Hint("choose_policy returned None: replace the stub's 'return None' with your code")
+            raise none_returned(answer, f"choose_policy({device})")
+        if not isinstance(got, str) and getattr(got, "name", None) in _POLICIES:
+            raise Hint(f"choose_policy({device}) returned a {type(got).__name__} object: return its name, the "
+                       f"string {got.name!r}")
         if got in ("float16", "bfloat16"):
             raise Hint(f"'{got}' is a policy that stores the variables in 16 bits too; "
                        f"mixed precision is 'mixed_{got}'")
@@ -63,15 +81,21 @@ def _float32_output(answer):
     finally:
         keras.mixed_precision.set_global_policy(previous)
     if model is None:
-        raise Hint("build_classifier returned None: return the model")
+        raise none_returned(answer, "build_classifier()")
     if not isinstance(model, keras.Model):
         raise Hint(f"build_classifier must return a Keras model, not a {type(model).__name__}")
     x = np.random.default_rng(0).normal(size=(4, *model.inputs[0].shape[1:])).astype("float32") * 3
     out = model(x)
-    if out.dtype != "float32":
-        raise Hint(f"the output is still {out.dtype}: give the softmax its own layer with dtype='float32', "
-                   "e.g. keras.layers.Activation('softmax', dtype='float32')")
-    softmax = [layer for layer in model.layers if getattr(layer, "activation", None) is keras.activations.softmax]
+    softmax = [layer for layer in model.layers if getattr(layer, "activation", None) is keras.activations.softmax
+               or isinstance(layer, keras.layers.Softmax)]
+    if keras.backend.standardize_dtype(out.dtype) != "float32":
+        if softmax and not softmax[-1].weights:
+            raise Hint(f"your softmax layer '{softmax[-1].name}' still computes in "
+                       f"{softmax[-1].compute_dtype}, the global policy: give it dtype='float32'")
+        last = f"your last layer, a {type(model.layers[-1]).__name__}," if model.layers else "the model"
+        raise Hint(f"the output is still {keras.backend.standardize_dtype(out.dtype)}: {last} follows the global "
+                   "policy. Give the softmax its own layer with dtype='float32', e.g. "
+                   "keras.layers.Activation('softmax', dtype='float32')")
     if softmax and softmax[-1].compute_dtype != "float32":
         raise Hint("the softmax itself still computes in float16; casting its output afterwards is too late, the "
                    "small probabilities are already rounded to zero. Give the softmax layer dtype='float32'")
@@ -80,6 +104,13 @@ def _float32_output(answer):
         raise Hint("the output must still be 10 probabilities that sum to 1: keep the softmax")
     hidden = next((layer for layer in model.layers if layer.weights), None)
     if hidden is None or hidden.compute_dtype != "float16":
+        if "set_global_policy" in source(answer):
+            raise Hint("build_classifier calls set_global_policy, which changes the policy of every layer built "
+                       "after it, the hidden one too (and of the rest of the notebook): leave the global policy "
+                       "alone and give only the softmax dtype='float32'")
+        if hidden is not None and hidden.dtype_policy.name == "float32":
+            raise Hint(f"the hidden layer no longer computes in float16: '{hidden.name}' has dtype='float32'. Leave "
+                       "its dtype to the global policy and set dtype='float32' only on the final softmax")
         raise Hint("the hidden layer no longer computes in float16: build the model under the global policy and set "
                    "dtype='float32' only on the final softmax")
     if any(w.dtype != "float32" for layer in model.layers for w in layer.weights):
@@ -100,6 +131,23 @@ _CULPRITS = (
                                "(an int32 from 0 to 7) and count them with tf.math.bincount(bins, minlength=8, "
                                "maxlength=8)"),
 )
+
+
+_TF_FOR_NP = {"clip": "tf.clip_by_value", "floor": "tf.floor", "minimum": "tf.minimum", "bincount": "tf.math.bincount",
+              "histogram": "tf.math.bincount"}
+
+
+def _numpy_in_graph_hint(function) -> str:
+    """The hint for NumPy used on the traced tensor, naming the NumPy calls (or .numpy()) the source makes."""
+    code = source(function)
+    if ".numpy()" in code:
+        return ("x.numpy() works only eagerly: while XLA compiles value_histogram, x is a symbolic tensor with no "
+                "values yet. Compute with TensorFlow operations instead (tf.clip_by_value, tf.floor, tf.math.bincount)")
+    names = list(dict.fromkeys(re.findall(r"\bnp\.(\w+)\(", code)))
+    swaps = ", ".join(f"np.{n} -> {_TF_FOR_NP[n]}" for n in names if n in _TF_FOR_NP)
+    return (f"value_histogram calls {', '.join(f'np.{n}' for n in names) or 'NumPy'} on x, but while XLA compiles "
+            "it, x is a symbolic tensor with no values yet: use TensorFlow operations"
+            + (f" ({swaps})" if swaps else ""))
 
 
 @exercise("06.3")
@@ -124,13 +172,25 @@ def _xla_histogram(answer):
             found = [hint for ops, hint in _CULPRITS if any(op in message for op in ops)]
             others = message.split("JIT: ")[-1].split(" (")[0]
             raise Hint("; ".join(found) if found else f"XLA cannot compile these operations: {others}") from None
+        except (NotImplementedError, AttributeError) as error:  # NumPy on a symbolic tensor, or its .numpy()
+            if "numpy" not in str(error).lower():
+                raise
+            raise Hint(_numpy_in_graph_hint(answer)) from None
         if result is not None and getattr(result, "dtype", None) not in (None, tf.int32):
             raise Hint(f"return the counts as int32 (tf.cast(..., tf.int32)); got {result.dtype.name}")
-        counts = answer_array(result, "value_histogram(x)")
+        counts = answer_array(result, "value_histogram(x)", answer)
         expected = _reference_histogram(x)
         if counts.shape != (8,):
             raise Hint(f"return 8 counts, one per bin; got shape {counts.shape}")
         if counts.sum() != len(x):
+            lost = len(x) - int(counts.sum())
+            if lost == (x >= 1).sum():
+                raise Hint(f"the counts add up to {counts.sum():.0f} for {len(x)} values: the {lost} value(s) of 1.0 "
+                           "or more (after clipping, 1.0) get bin number (1 + 1) * 4 = 8, past the last bin, and "
+                           "bincount drops them. Cap the bin numbers with tf.minimum(bins, 7)")
+            if lost in ((x < -1).sum(), ((x < -1) | (x >= 1)).sum()):
+                raise Hint(f"the counts add up to {counts.sum():.0f} for {len(x)} values: values outside [-1, 1] get "
+                           "bin numbers outside 0..7, which bincount drops. Clip to [-1, 1] first (tf.clip_by_value)")
             raise Hint(f"the counts add up to {counts.sum():.0f} for {len(x)} values: every value belongs to one "
                        "bin (clip first, and put 1.0 in the last bin)")
         if not (counts == expected).all():

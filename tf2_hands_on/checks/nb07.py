@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 
-from tf2_hands_on.exercises import Hint, exercise
+from tf2_hands_on.exercises import Hint, exercise, none_returned
 
 # (per-replica batch, replicas, base learning rate, the batch that base rate was tuned for)
-_SCALING_CASES = ((32, 8, 1e-3, 32), (64, 2, 0.1, 128), (16, 4, 3e-4, 16), (128, 1, 0.01, 64))
+_SCALING_CASES = ((32, 8, 1e-3, 32), (64, 2, 0.1, 128), (16, 4, 3e-4, 16), (128, 1, 0.01, 64), (40, 4, 0.1, 64))
 
 
 @exercise("07.1")
@@ -19,26 +20,38 @@ def _global_batch_and_rate(answer):
     for per_replica, replicas, base_lr, base_batch in _SCALING_CASES:
         got = answer(per_replica, replicas, base_lr, base_batch)
         if got is None:
-            raise Hint("scale returned None: replace the stub's 'return None' with your code")
+            raise none_returned(answer, f"scale({per_replica}, {replicas}, {base_lr}, {base_batch})")
         if not isinstance(got, tuple | list) or len(got) != 2:
-            raise Hint("return a pair: (global_batch, learning_rate)")
+            raise Hint(f"return a pair: (global_batch, learning_rate); got a {type(got).__name__}")
         batch, rate = got
         want_batch = per_replica * replicas
         want_rate = base_lr * want_batch / base_batch
         case = f"{per_replica} per replica on {replicas} replicas, {base_lr} tuned for batch {base_batch}"
+        if batch == want_batch and math.isclose(rate, want_rate, rel_tol=1e-9):
+            continue
+        if rate == want_batch and math.isclose(batch, want_rate):
+            raise Hint(f"for {case}: the pair is the wrong way round, return (global_batch, learning_rate)")
         if batch == per_replica and replicas > 1:
             raise Hint(f"for {case}: the global batch is what all replicas process together in one step, "
                        "per-replica batch x replicas")
         if batch != want_batch:
             raise Hint(f"for {case}: the global batch should be {want_batch}, got {batch}")
-        if math.isclose(rate, base_lr) and not math.isclose(want_rate, base_lr):
+        if math.isclose(rate, base_lr * (want_batch // base_batch)):
+            raise Hint(f"for {case}: global_batch // base_batch rounds down ({want_batch} // {base_batch} = "
+                       f"{want_batch // base_batch}): use / for the ratio")
+        if math.isclose(rate, base_lr):
             raise Hint(f"for {case}: the linear rule scales the rate with the batch, by global/base = "
                        f"{want_batch / base_batch:g}")
-        if math.isclose(rate, base_lr * replicas) and not math.isclose(rate, want_rate):
+        if math.isclose(rate, base_lr * replicas):
             raise Hint(f"for {case}: scale by global batch / the batch the rate was tuned for, not by the "
                        "number of replicas")
-        if not math.isclose(rate, want_rate, rel_tol=1e-9):
-            raise Hint(f"for {case}: expected a learning rate of {want_rate:g}, got {rate!r}")
+        if math.isclose(rate, base_lr * (want_batch / base_batch) ** 0.5):
+            raise Hint(f"for {case}: expected a learning rate of {want_rate:g} by the linear rule, base_lr x "
+                       "global/base; yours follows the square-root rule, base_lr x sqrt(global/base)")
+        if math.isclose(rate, base_lr * base_batch / want_batch):
+            raise Hint(f"for {case}: you multiplied by base_batch / global_batch, but the rate grows with the batch: "
+                       "multiply by global_batch / base_batch")
+        raise Hint(f"for {case}: expected a learning rate of {want_rate:g}, got {rate!r}")
     return "global batch = per-replica x replicas, and the rate grows with it (then warm it up, as the text says)."
 
 
@@ -55,24 +68,62 @@ def _tf_config(answer):
     try:
         config = json.loads(answer)
     except json.JSONDecodeError as e:
-        raise Hint(f"that is not valid JSON ({e.msg}); build a dict and call json.dumps on it") from None
+        try:
+            ast.literal_eval(answer)
+        except (ValueError, SyntaxError):
+            raise Hint(f"that is not valid JSON ({e.msg}); build a dict and call json.dumps on it") from None
+        raise Hint("that is not valid JSON but Python's str() of a dict (single quotes, True, None): JSON is what "
+                   "json.dumps(the_dict) writes") from None
     if not isinstance(config, dict) or set(config) != {"cluster", "task"}:
-        raise Hint("TF_CONFIG has two keys: 'cluster' (every task's address) and 'task' (who this process is)")
+        found = sorted(config) if isinstance(config, dict) else f"a {type(config).__name__}"
+        raise Hint("TF_CONFIG has two keys: 'cluster' (every task's address) and 'task' (who this process is); "
+                   f"found {found}")
     cluster, task = config["cluster"], config["task"]
     if not isinstance(cluster, dict) or list(cluster) != ["worker"]:
-        raise Hint("'cluster' maps each job name to its addresses; here only {'worker': [...]}")
-    if cluster["worker"] != _HOSTS:
-        if sorted(cluster["worker"]) == sorted(_HOSTS):
+        found = f"the jobs {list(cluster)}" if isinstance(cluster, dict) else f"a {type(cluster).__name__}"
+        raise Hint(f"'cluster' maps each job name to its addresses; here only {{'worker': [...]}}, not {found}")
+    workers = cluster["worker"]
+    if workers != _HOSTS:
+        if isinstance(workers, list) and sorted(workers) == sorted(_HOSTS):
             raise Hint("list the workers in the given order: every worker must see the same list, and the index "
                        "refers to it")
-        raise Hint(f"'worker' must list all three addresses, host:port, as given: {_HOSTS}")
+        if isinstance(workers, list) and workers and not any(":" in str(w) for w in workers):
+            raise Hint(f"each address needs its port, host:port: {_HOSTS[0]!r}, not {workers[0]!r}")
+        count = len(workers) if isinstance(workers, list) else 1
+        raise Hint(f"'worker' must list all three addresses, host:port, as given, not {count} "
+                   f"address{'es' if count != 1 else ''}: {_HOSTS}")
     if not isinstance(task, dict) or task.get("type") != "worker":
-        raise Hint("'task' needs 'type': 'worker'")
+        got = f"not {task.get('type')!r}" if isinstance(task, dict) else f"not a {type(task).__name__}"
+        raise Hint(f"'task' needs 'type': 'worker', {got}: the cluster has only workers (worker 0 also acts as "
+                   "the chief)")
     if task.get("index") == 2:
         raise Hint("indices count from 0: the second worker is index 1")
     if task.get("index") != 1 or isinstance(task.get("index"), bool):
-        raise Hint("'task' needs 'index': 1, an integer")
+        raise Hint(f"'task' needs 'index': 1, an integer, not {task.get('index')!r}")
     return "every worker gets the same cluster and its own index; worker 0 is the chief."
+
+
+def _check_logits_loss(loss) -> None:
+    """The loss must be sparse categorical cross-entropy on logits (build_cnn has no softmax; labels are 0..9).
+    Only Keras' own losses are judged: a string, a Loss object or a function of keras.losses."""
+    import keras
+
+    if isinstance(loss, str):
+        name, shown, from_logits = loss, repr(loss), False  # a string always means the default, from_logits=False
+    elif isinstance(loss, keras.losses.Loss):
+        name = shown = type(loss).__name__
+        from_logits = getattr(loss, "from_logits", True)
+    elif callable(loss) and getattr(loss, "__module__", "").startswith("keras"):
+        name, shown, from_logits = loss.__name__, f"keras.losses.{loss.__name__}", False
+    else:
+        return  # a loss of the learner's own making: the checks above are what matter here
+    if "sparse" not in name.lower():
+        labels = "expects one-hot labels, but" if "crossentropy" in name.lower() else "is not for classes:"
+        raise Hint(f"the loss {shown} {labels} the labels are class numbers (0 to 9): use "
+                   "keras.losses.SparseCategoricalCrossentropy(from_logits=True)")
+    if from_logits is not True:
+        raise Hint(f"the loss {shown} expects probabilities (from_logits=False), but build_cnn ends in a Dense layer "
+                   "without softmax: its outputs are logits, so use SparseCategoricalCrossentropy(from_logits=True)")
 
 
 @exercise("07.3")
@@ -87,19 +138,27 @@ def _under_scope(answer):
     strategy = tf.distribute.MirroredStrategy(devices, cross_device_ops=tf.distribute.ReductionToOneDevice())
     model = answer(strategy)
     if model is None:
-        raise Hint("build_and_compile returned None: return the compiled model")
+        raise none_returned(answer, "build_and_compile(strategy)")
     if not getattr(model, "weights", None):
         raise Hint("the model has no weights yet: give its first layer an input shape (keras.Input) so the "
                    "variables are created right away, inside the scope")
-    outside = [w.path for w in model.weights if not strategy.extended.variable_created_in_scope(w.value)]
+    outside = [w for w in model.weights if not strategy.extended.variable_created_in_scope(w.value)]
+    if outside and isinstance(outside[0].value, tf.distribute.DistributedValues):
+        raise Hint(f"the variables, e.g. {outside[0].path}, belong to another strategy than the one passed in: "
+                   "build and compile under 'with strategy.scope():', the strategy argument, not a new one")
     if outside:
-        raise Hint(f"{len(outside)} variable(s), e.g. {outside[0]}, were created outside strategy.scope(): "
+        raise Hint(f"{len(outside)} variable(s), e.g. {outside[0].path}, were created outside strategy.scope(): "
                    "build the model inside 'with strategy.scope():'")
     if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", False):
         raise Hint("compile the model, inside the scope too (its optimizer's variables belong to the strategy)")
-    if getattr(model.loss, "from_logits", None) is False:
-        raise Hint("build_cnn ends in a Dense layer without softmax: its outputs are logits, so use "
-                   "SparseCategoricalCrossentropy(from_logits=True)")
+    if any(not strategy.extended.variable_created_in_scope(v.value) for v in model.optimizer.variables):
+        raise Hint("the optimizer's variables (the step count, the learning rate, later Adam's moments) were "
+                   "created outside strategy.scope(): the model was compiled, or its optimizer made, outside it. "
+                   "Create the optimizer and call compile inside the 'with strategy.scope():' block too")
+    if not isinstance(model.optimizer, keras.optimizers.Adam):
+        raise Hint(f"the optimizer is {type(model.optimizer).__name__}: the exercise asks for Adam "
+                   "(keras.optimizers.Adam(1e-3))")
+    _check_logits_loss(model.loss)
     return "the model's variables are mirrored: each replica holds a copy, kept equal by the strategy."
 
 
@@ -118,14 +177,19 @@ def _replica_loss(answer):
         shares = [answer(per_example[i * per_replica:(i + 1) * per_replica], global_batch)
                   for i in range(replicas)]
         if any(s is None for s in shares):
-            raise Hint("replica_loss returned None: replace the stub's 'return None' with your code")
+            raise none_returned(answer, "replica_loss(per_example, global_batch)")
         if any(tf.rank(s) != 0 for s in shares):
-            raise Hint("return one number per replica (a scalar): sum the per-example losses, then divide")
+            shape = tuple(tf.convert_to_tensor(shares[0]).shape)
+            raise Hint(f"return one number per replica (a scalar), not shape {shape}: sum the per-example losses, "
+                       "then divide")
         total = float(sum(float(tf.reduce_sum(s)) for s in shares))
         want = float(tf.reduce_mean(per_example))
         if math.isclose(total, want * replicas, rel_tol=1e-5):
             raise Hint("the replicas' losses add up to N times the mean: divide by the GLOBAL batch, not the "
                        "replica's own batch (reduce_mean divides by the local batch)")
+        if math.isclose(total, want * replicas / global_batch, rel_tol=1e-5):
+            raise Hint("you divided twice: reduce_mean already divides by the replica's own batch, and then you "
+                       "divided by the global batch. Sum the losses (tf.reduce_sum), then divide once, by global_batch")
         if math.isclose(total, want * global_batch, rel_tol=1e-5):
             raise Hint("that is the sum of the losses: divide it by the global batch size")
         if not math.isclose(total, want, rel_tol=1e-5):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from tf2_hands_on.exercises import Hint, exercise
+from tf2_hands_on.exercises import Hint, exercise, none_returned, source
 
 # (low, high, scale, zero point): ranges that contain 0, lie above it, lie below it, and the model's input
 _RANGES = ((0.0, 1.0, 1 / 255, -128), (-1.0, 1.5, 2.5 / 255, -26), (-2.0, 6.0, 8 / 255, -64), (2.0, 6.0, 6 / 255, -128),
@@ -19,11 +19,13 @@ def _int8_parameters(answer):
     for low, high, scale, zero_point in _RANGES:
         got = answer(low, high)
         if got is None:
-            raise Hint("int8_parameters returned None: replace the stub's 'return None' with your code")
+            raise none_returned(answer, f"int8_parameters({low}, {high})")
         if not isinstance(got, tuple | list) or len(got) != 2:
-            raise Hint("return a pair: (scale, zero_point)")
+            raise Hint(f"return a pair: (scale, zero_point); got a {type(got).__name__}")
         got_scale, got_zero = got
         case = f"for [{low}, {high}]"
+        if got_scale == zero_point and math.isclose(got_zero, scale):
+            raise Hint(f"{case}: the pair is the wrong way round, return (scale, zero_point)")
         if not isinstance(got_zero, int) or isinstance(got_zero, bool):
             raise Hint(f"{case}: zero_point must be a Python int (use int(round(...))), got "
                        f"{type(got_zero).__name__}")
@@ -32,6 +34,10 @@ def _int8_parameters(answer):
                        "so that 0.0 maps exactly onto an integer")
         if math.isclose(got_scale, (max(high, 0) - min(low, 0)) / 256):
             raise Hint(f"{case}: 256 values leave 255 steps between the lowest and the highest: divide by 255")
+        if math.isclose(got_scale, max(abs(low), abs(high)) / 127):
+            raise Hint(f"{case}: that is symmetric quantisation (scale = max|x| / 127, zero point 0), which leaves "
+                       "half of the int8 values unused on a range like [0, 1]. Use the whole range: "
+                       "scale = (high - low) / 255 and a zero point")
         if not math.isclose(got_scale, scale, rel_tol=1e-6):
             raise Hint(f"{case}: expected a scale of {scale:.6g}, got {got_scale!r}")
         if 0 <= got_zero <= 255 and got_zero - 128 == zero_point:
@@ -40,6 +46,10 @@ def _int8_parameters(answer):
         if got_zero == -zero_point and zero_point != 0:
             raise Hint(f"{case}: the sign of the zero point is flipped: real 0 must map to q = zero_point, i.e. "
                        "zero_point = -128 - low / scale")
+        exact = -128 - min(low, 0.0) / scale
+        if got_zero == int(exact) != zero_point:
+            raise Hint(f"{case}: int() truncates toward zero, so {exact:.3f} became {int(exact)}: round first, "
+                       "int(round(...))")
         if got_zero != zero_point:
             raise Hint(f"{case}: expected zero_point {zero_point}, got {got_zero}")
     return "real 0 maps exactly onto q = zero_point, so zero padding and ReLU zeros cost no error."
@@ -65,14 +75,21 @@ def _global_masks(answer):
     for sparsity in (0.8, 0.9, 0.5):
         masks = answer([k.copy() for k in kernels], sparsity)
         if masks is None:
-            raise Hint("global_masks returned None: replace the stub's 'return None' with your code")
+            raise none_returned(answer, f"global_masks(kernels, {sparsity})")
         if not isinstance(masks, list | tuple) or len(masks) != len(kernels):
-            raise Hint(f"return a list with one mask per kernel ({len(kernels)} here)")
+            got = (f"one {type(masks).__name__} of shape {masks.shape}" if hasattr(masks, "shape") else
+                   f"{len(masks)} masks" if isinstance(masks, list | tuple) else f"a {type(masks).__name__}")
+            raise Hint(f"return a list with one mask per kernel ({len(kernels)} here), not {got}")
         masks = [np.asarray(m) for m in masks]
         if any(m.shape != k.shape for m, k in zip(masks, kernels, strict=True)):
             raise Hint("each mask must have the shape of its kernel")
-        if any(m.dtype != bool for m in masks):
-            raise Hint("return boolean masks: True where a weight is kept (e.g. np.abs(k) > threshold)")
+        wrong_type = next((m for m in masks if m.dtype != bool), None)
+        if wrong_type is not None:
+            if all(((m == 0) | (m == k)).all() for m, k in zip(masks, kernels, strict=True)):
+                raise Hint("you returned the pruned kernels (k * mask): return the masks themselves, booleans, True "
+                           "where a weight is kept")
+            raise Hint(f"return boolean masks, not {wrong_type.dtype}: True where a weight is kept (e.g. "
+                       "np.abs(k) > threshold)")
         removed_count = sum(int((~m).sum()) for m in masks)
         removed = removed_count / magnitudes.size
         per_layer = all(abs((~m).mean() - sparsity) < 0.01 for m in masks)
@@ -82,6 +99,9 @@ def _global_masks(answer):
         if abs(removed - (1 - sparsity)) < 0.01 and sparsity != 0.5:
             raise Hint(f"at sparsity {sparsity} you kept {sparsity:.0%} of the weights: True means KEEP, so keep "
                        "the large ones")
+        if abs(removed - sparsity / 100) < 0.005 and "percentile" in source(answer):
+            raise Hint(f"at sparsity {sparsity} the masks remove {removed:.2%} of the weights: np.percentile takes a "
+                       "percentage, from 0 to 100. Pass sparsity * 100, or use np.quantile")
         if abs(removed_count - sparsity * magnitudes.size) > 1:  # rounding either way is fine
             raise Hint(f"at sparsity {sparsity} the masks remove {removed:.3f} of all weights, not {sparsity}")
         kept = np.concatenate([np.abs(k[m]) for m, k in zip(masks, kernels, strict=True)])
@@ -93,6 +113,14 @@ def _global_masks(answer):
 
 
 _FORMATS = ("keras", "savedmodel", "litert_float32", "litert_float16", "litert_dynamic", "litert_int8")
+_WHAT = {  # what each format is, to say what a wrong choice actually gives
+    "keras": "a .keras file that Keras loads, optimizer state included",
+    "savedmodel": "a SavedModel folder: a TensorFlow graph, without the Keras optimizer's state",
+    "litert_float32": "a LiteRT file of float32 weights, full size",
+    "litert_float16": "LiteRT with float16 weights, half the size, float maths",
+    "litert_dynamic": "LiteRT with int8 weights but float activations, no calibration data needed",
+    "litert_int8": "LiteRT with every tensor in int8, calibrated on a representative dataset",
+}
 _JOBS = {
     "train it further next week": ("keras", "only the .keras file keeps the architecture and the optimizer's state "
                                    "that training resumes from"),
@@ -118,8 +146,11 @@ def _formats(answer):
         got = answer[job]
         if got is None:
             raise Hint(f"{job!r} is still None: fill in a format")
+        if isinstance(got, str) and got.startswith("tflite"):
+            raise Hint(f"{job!r}: {got!r}: LiteRT is TFLite's new name, and the formats here are spelled "
+                       f"'litert_...' ({', '.join(_FORMATS)})")
         if got not in _FORMATS:
             raise Hint(f"{job!r}: {got!r} is not one of {', '.join(_FORMATS)}")
         if got != right:
-            raise Hint(f"{job!r}: not {got}: {why}")
+            raise Hint(f"{job!r}: not {got} ({_WHAT[got]}): {why}")
     return "one model, several files: each deployment gets the format its runtime needs."
