@@ -29,7 +29,7 @@ LINK = re.compile(r"https://(?:colab\.research\.google\.com/github|mybinder\.org
 # What Colab's image provides that the notebooks import (../shared/FACTS.md: Python 3.13, TF 2.20, Keras 3.13,
 # tfds 4.9.10; the rest are part of every Colab image). Anything else must be a dependency of the package.
 COLAB_PROVIDES = {"tensorflow", "keras", "tensorflow-datasets", "tensorboard", "numpy", "matplotlib", "psutil",
-                  "ipython"}
+                  "ipython", "ipykernel"}
 # Reinstalling any of these on Colab would replace what Colab's TensorFlow was built with (and force a restart).
 NEVER_ON_COLAB = {"tensorflow", "tensorflow-cpu", "tensorflow-gpu", "keras", "tensorboard", "tf-keras", "jax",
                   "protobuf", "ml-dtypes"}
