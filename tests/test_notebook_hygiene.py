@@ -209,3 +209,10 @@ def test_weight_stays_under_its_ceiling(path):
     names = ["code lines", "Markdown words", "reading minutes", "asserts", "measurement lines"]
     over = [f"{n} {m} > {c}" for n, m, c in zip(names, measured, ceilings[path.name[:2]], strict=True) if m > c]
     assert not over, f"{path.name} grew past docs/WEIGHTS.md: {', '.join(over)} (cut before you add)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_a_learner_never_reads_ci_vocabulary(path):
+    text = "\n".join(src(c) for c in load(path)["cells"] if c["cell_type"] == "markdown")
+    found = re.findall(r"\b(?:CI|nbval|pytest|test suite)\b", text)
+    assert not found, f"{path.name} speaks of {sorted(set(found))}: say what it means for the learner instead"
