@@ -173,13 +173,13 @@ def test_commands_a_learner_is_told_to_type_work_in_a_terminal():
     general = {"pip install tensorflow", "pip install tensorflow-gpu",
                "pip install -r requirements.txt -e .",  # for those who manage their own environment (README)
                "pip install torch"}  # named as what not to do (several GB of CUDA libraries)
-    command = re.compile(r"`((?:pip|pip3|tensorboard|jupyter|papermill) [^`]*)`")
+    command = re.compile(r"`((?:pip|pip3|tensorboard|jupyter|papermill) [^`]*)`|[:.] ((?:tensorboard|pip) --?[a-z][^\"]*)")
     texts = {name: (ROOT / name).read_text(encoding="utf-8") for name in ("README.md", "docs/INSTRUCTORS.md")}
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         texts[path.name] = "\n".join("".join(c["source"]) for c in cells)
-    bare = [(name, m.group(1)) for name, text in texts.items() for m in command.finditer(text)
-            if m.group(1) not in general]
+    bare = [(name, m.group(1) or m.group(2)) for name, text in texts.items() for m in command.finditer(text)
+            if (m.group(1) or m.group(2)) not in general]  # in backticks, or printed after "...: "
     assert not bare, f"name the venv (.venv/bin/...) for: {bare}"
 
 
