@@ -108,3 +108,11 @@ def test_every_goal_goes_through_the_review_cell(path):
                 for c in ast.walk(node.test) if isinstance(c, ast.Compare)]  # e.g. assert speedup >= 2
     asserted = {o.id for c in compared for o in [c.left, *c.comparators] if isinstance(o, ast.Name)}
     assert not figures & asserted, f"{path.name} asserts on {figures & asserted}: a figure about the machine never raises"
+
+
+def test_a_figure_measured_several_times_is_held_by_its_worst(monkeypatch):
+    monkeypatch.setenv("TUTORIAL_PROFILE", "smoke")
+    table = "| 99 | slowdowns | > 1 | smoke | any | a busy CPU |"
+    assert claims.review("99", {"slowdowns": [3.0, 1.5]}, table=table, strict=True)[0].value == 1.5
+    with pytest.raises(AssertionError, match="slowdowns = 0.9"):
+        claims.review("99", {"slowdowns": [3.0, 0.9]}, table=table, strict=True)
