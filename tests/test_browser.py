@@ -98,6 +98,9 @@ def test_notebook_runs_in_jupyterlab(lab, notebook):
     assert run.screenshot is not None and run.screenshot.stat().st_size > 10_000  # a real picture of the page
     assert run.solutions_checked == sum(1 for c in json.loads(notebook.read_text())["cells"]
                                         if "solution" in c["metadata"].get("tags", []))
+    code = "".join("".join(c["source"]) for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "code")
+    if "plots." in code or "plt." in code:  # a notebook that draws shows its plots inline
+        assert run.images_on_page > 0, f"{notebook.name} draws plots, but the page shows none"
     print(f"{notebook.stem}: {run.seconds:.0f} s, {run.images_on_page} images, screenshot {run.screenshot}")
 
 

@@ -10,7 +10,8 @@ import pytest
 from tf2_hands_on import kernel
 
 NOISE = ("oneDNN custom operations", "absl::InitializeLog")
-CELL = "import tensorflow as tf\n\ntf.print('tf.print still shows')\nprint('print still shows')"
+CELL = ("import matplotlib.pyplot as plt\nimport tensorflow as tf\n\ntf.print('tf.print still shows')\n"
+        "print('print still shows')\nplt.plot([0, 1])\nplt.show()")
 
 
 def _run(tmp_path, monkeypatch, spec_json: dict) -> str:
@@ -22,9 +23,11 @@ def _run(tmp_path, monkeypatch, spec_json: dict) -> str:
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "kernels"))
     monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
     monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)  # ipykernel copies C-level output only outside pytest
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # as in a learner's JupyterLab: plots inline
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(CELL)])
     nbclient.NotebookClient(nb, timeout=300, kernel_name="probe").execute()
-    return "".join(o.get("text", "") for o in nb.cells[0].outputs)
+    images = sum("image/png" in o.get("data", {}) for o in nb.cells[0].outputs)
+    return "".join(o.get("text", "") for o in nb.cells[0].outputs) + f"\n{images} image(s)"
 
 
 def test_the_course_kernel_keeps_tensorflows_start_up_lines_out_and_tf_print_in(tmp_path, monkeypatch):
@@ -34,6 +37,7 @@ def test_the_course_kernel_keeps_tensorflows_start_up_lines_out_and_tf_print_in(
     course = _run(tmp_path / "course", monkeypatch, kernel.spec(sys.executable))
     assert not [line for line in NOISE if line in course], course
     assert "tf.print still shows" in course and "print still shows" in course
+    assert "1 image(s)" in plain and "1 image(s)" in course, "the plot shows inline (TensorFlow imports matplotlib)"
 
 
 def test_install_writes_the_python3_kernelspec(tmp_path):

@@ -45,6 +45,9 @@ def main(argv: list[str]) -> None:
         print(f"installed the course's python3 kernel in {install(prefix)}")
         return
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # TensorFlow imports matplotlib, which reads its backend then: set IPython's inline one first, as ipykernel
+    # would later (too late), or every plot would go to a file-only backend and never show in the notebook.
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     from tf2_hands_on.environment import quiet_native_logs
 
     with quiet_native_logs():
