@@ -216,3 +216,28 @@ def test_a_learner_never_reads_ci_vocabulary(path):
     text = "\n".join(src(c) for c in load(path)["cells"] if c["cell_type"] == "markdown")
     found = re.findall(r"\b(?:CI|nbval|pytest|test suite)\b", text)
     assert not found, f"{path.name} speaks of {sorted(set(found))}: say what it means for the learner instead"
+
+
+PLUMBING = re.compile(r"\breport\.record\(|\brelease_memory\(|\bgc\.collect\(|^\s*del \w+\s*,", re.MULTILINE)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_lesson_cells_hold_no_plumbing(path):
+    """No run-report calls, memory releases or del lists where a learner reads (issue: lesson first).
+
+    A notebook keeps its figures in variables (claims.GOALS / claims.RECORDED record them); what must run to free
+    memory goes in a collapsed cell tagged "housekeeping" whose #@title says what it does.
+    """
+    found = []
+    for i, cell in enumerate(load(path)["cells"]):
+        tags = set(cell["metadata"].get("tags", []))
+        if cell["cell_type"] != "code":
+            continue
+        if nbtools.HOUSEKEEPING in tags:
+            assert src(cell).startswith("#@title ") and cell["metadata"].get("jupyter", {}).get("source_hidden"), (
+                f"{path.name} cell {i}: a housekeeping cell is collapsed and titled; run 'python3 tasks.py sync'")
+            continue
+        if tags & nbtools.COLLAPSED_TAGS:
+            continue
+        found += [f"cell {i}: {m.group(0).strip()}" for m in PLUMBING.finditer(src(cell))]
+    assert not found, f"{path.name} shows plumbing in lesson cells: {found}"

@@ -11,6 +11,9 @@ fails, naming the notebook, the figure and the goal. Every figure is also record
 
 A figure may also be a list of measurements (one per model, say): the worst of them is held against the goal.
 The goals live in one table, ``GOALS`` below: read it as the course's promises about speed, memory and accuracy.
+``RECORDED`` lists the figures the run report keeps without a goal (accuracies, sizes, times for the instructors'
+tables). A notebook never calls the report itself: it keeps its figures in variables, and ``review`` records them.
+A dict records one figure per key (``accuracy = {"float32": 0.91}`` records ``accuracy_float32``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import math
 import numbers
 import operator
 import os
+import re
 from dataclasses import dataclass
 
 from tf2_hands_on import profiles, report
@@ -58,6 +62,10 @@ GOALS = """
 | 08 | litert_vs_keras_latency | < 1 | smoke, default | any | another program was using the CPU during the timing |
 | 08 | compiled_vs_eager_latency | < 1 | smoke, default | any | another program was using the CPU during the timing |
 | 09 | fit_exit_delay_s | < 5 | smoke, default | any | TensorFlow's input-pipeline autotuner was slow to stop (README, notebook 09) |
+"""
+
+# notebook | figure (a variable of the notebook; a dict gives one figure per key) | unit
+RECORDED = """
 """
 
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
@@ -110,6 +118,35 @@ def goals(notebook: str | None = None, table: str = GOALS) -> list[Goal]:
     return [g for g in parsed if notebook is None or g.notebook == notebook]
 
 
+def recorded(notebook: str | None = None, table: str = RECORDED) -> list[tuple[str, str, str]]:
+    """The record-only table, parsed: (notebook, figure, unit) rows."""
+    rows = []
+    for row in table.strip().splitlines():
+        cells = [cell.strip() for cell in row.strip().strip("|").split("|")]
+        if len(cells) != 3 or not re.fullmatch(r"\d\d", cells[0]) or not report.NAME.match(cells[1]):
+            raise ValueError(f"claims.RECORDED: cannot read the row {row!r}")
+        rows.append(tuple(cells))
+    return [r for r in rows if notebook is None or r[0] == notebook]
+
+
+def _slug(key) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", str(key).lower()).strip("_") or "value"
+
+
+def flatten(figure: str, value) -> dict[str, float]:
+    """A variable as report figures: a number as itself, a dict (nested too) as one figure per key, a bool as 0/1."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            out.update(flatten(f"{figure}_{_slug(key)}", item))
+        return out
+    if isinstance(value, bool):
+        return {figure: float(value)}
+    if isinstance(value, numbers.Real) and math.isfinite(float(value)):
+        return {figure: float(value)}
+    return {}
+
+
 def _device_kind() -> tuple[bool, int]:
     """(a GPU is visible, CPU cores this process may use), without importing TensorFlow when it is not loaded."""
     from tf2_hands_on import environment
@@ -128,7 +165,8 @@ def _applies(goal: Goal, profile: str, has_gpu: bool, cores: int) -> bool:
     return {"any": True, "cpu": not has_gpu, "gpu": has_gpu, "2+ cores": cores >= 2}[goal.devices]
 
 
-def review(notebook: str, variables: dict, *, table: str = GOALS, strict: bool | None = None) -> list[Result]:
+def review(notebook: str, variables: dict, *, table: str = GOALS, recorded_table: str = RECORDED,
+           strict: bool | None = None) -> list[Result]:
     """Hold the notebook's figures (its ``globals()``) against its goals: print a table, record every figure,
     and, in strict mode (``$TUTORIAL_STRICT=1``, set by the tests), fail on a goal that applies and is missed."""
     strict = os.environ.get(STRICT_ENV) == "1" if strict is None else strict
@@ -146,11 +184,20 @@ def review(notebook: str, variables: dict, *, table: str = GOALS, strict: bool |
         results.append(Result(goal, None if value is None else float(value), applies, met))
         if value is not None:
             report.record(goal.figure, float(value))
+    unknown = []  # a recorded figure the notebook no longer has (None means: not measured in this run)
+    for _, figure, unit in recorded(notebook, recorded_table):
+        if figure not in variables:
+            unknown.append(figure)
+        for name, value in flatten(figure, variables.get(figure)).items():
+            report.record(name, value, unit)
     device = f"{'GPU' if has_gpu else 'CPU'}, {cores} core{'s' if cores != 1 else ''}"
     print(f"This run's figures (notebook {notebook}, {profile} profile, {device}):\n")
     print("| figure | this run | the course's goal | verdict |\n|---|---:|---|---|")
     print("\n".join(r.line for r in results))
     missed = [r for r in results if r.applies and not r.met]
+    if unknown and strict:
+        raise AssertionError(f"notebook {notebook}: claims.RECORDED names {', '.join(unknown)}, which the notebook "
+                             "does not define; rename the row or the variable")
     if missed and strict:
         raise AssertionError("; ".join(f"notebook {notebook}: {r.goal.figure} = "
                                        f"{'missing' if r.value is None else f'{r.value:.4g}'}, goal {r.goal} "

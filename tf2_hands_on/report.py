@@ -1,6 +1,7 @@
 """The run report's measurements.
 
-A notebook calls ``report.record("matmul_gflops", 210.5, "GFLOP/s")`` for each figure it measures.
+``report.record("matmul_gflops", 210.5, "GFLOP/s")`` records one measured figure; notebooks never call it: their
+last cell, ``claims.review``, records the figures named in ``claims.GOALS`` and ``claims.RECORDED``.
 For a learner this does nothing. When ``python3 tasks.py report`` runs a notebook it sets
 ``$TUTORIAL_REPORT_FILE``; each call then appends one JSON line there, and the run report collects
 them into ``report.json`` and ``report.md``.
@@ -16,12 +17,12 @@ import re
 from pathlib import Path
 
 ENV_VAR = "TUTORIAL_REPORT_FILE"
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def record(name: str, value, unit: str = "") -> None:
     """Record one measured figure; a no-op unless a run report is being collected."""
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not NAME.match(name):
         raise ValueError(
             f"report.record: name {name!r} must be snake_case (letters, digits, _), e.g. 'val_accuracy'."
         )

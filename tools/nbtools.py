@@ -39,6 +39,10 @@ SETUP_MARK = "# On Colab, install the course package"  # how sync recognises an 
 SOLUTION_TITLE = "#@title Solution"  # Colab shows a form cell's title and hides its code (with cellView "form")
 CLAIMS_TITLE = "#@title This run's figures against the course's goals"  # the last cell: claims.review(...)
 HIDDEN = {"solution": SOLUTION_TITLE, "claims": CLAIMS_TITLE}  # cell tag -> the title it shows, collapsed
+# A cell that must run but teaches nothing (freeing one part's memory before the next on Binder's 2 GB): tagged
+# "housekeeping", collapsed on every platform, it starts with a "#@title" that says what it does.
+HOUSEKEEPING = "housekeeping"
+COLLAPSED_TAGS = {*HIDDEN, HOUSEKEEPING}
 
 
 def settings(root: Path = ROOT) -> dict:
@@ -125,6 +129,11 @@ def clean(nb: dict, path: Path, cfg: dict | None = None) -> dict:
         for tag, title in HIDDEN.items():
             if tag in cell["metadata"].get("tags", []):
                 hide(cell, title)
+        if HOUSEKEEPING in cell["metadata"].get("tags", []):
+            first = source(cell).split("\n", 1)[0]
+            if not first.startswith("#@title "):
+                raise ValueError(f"{path.name}: a housekeeping cell starts with '#@title <what it does>', not {first!r}")
+            hide(cell, first)
     nb["metadata"] = {k: v for k, v in nb.get("metadata", {}).items() if k in KEEP_NB_METADATA}
     nb["metadata"].setdefault("kernelspec", {"display_name": "Python 3", "language": "python", "name": "python3"})
     nb["metadata"]["language_info"] = {"name": "python"}
@@ -316,7 +325,7 @@ def weight(path: Path) -> Weight:
     import ast
 
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    code = [source(c) for c in cells if c["cell_type"] == "code" and not set(HIDDEN) & set(c["metadata"].get("tags", []))]
+    code = [source(c) for c in cells if c["cell_type"] == "code" and not COLLAPSED_TAGS & set(c["metadata"].get("tags", []))]
     magic = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
     trees = [ast.parse(magic.sub(r"\1pass", text)) for text in code]
     return Weight(
