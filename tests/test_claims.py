@@ -144,3 +144,9 @@ def test_the_recorded_table_names_real_notebooks_once():
     assert len({(nb, fig) for nb, fig, _ in rows}) == len(rows)
     goals = {(g.notebook, g.figure) for g in claims.goals()}
     assert not goals & {(nb, fig) for nb, fig, _ in rows}, "a figure with a goal is recorded already"
+
+
+def test_a_notebook_without_goals_says_so(monkeypatch, capsys):
+    monkeypatch.setenv("TUTORIAL_PROFILE", "smoke")
+    assert claims.review("99", {}, table="", recorded_table="", strict=True) == []
+    assert "sets no goals" in capsys.readouterr().out
