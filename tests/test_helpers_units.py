@@ -99,21 +99,10 @@ def test_cgroup_quota_caps_the_cores(monkeypatch):
 
 
 def test_reference_answers_pass():
-    assert exercises.check("00.1", 3289.6, quiet=True)
-
     def fast_16bit(cc):
         return ({"float16"} if cc >= (7, 0) else set()) | ({"bfloat16"} if cc >= (8, 0) else set())
 
     assert exercises.check("00.2", fast_16bit, quiet=True)
-
-
-@pytest.mark.parametrize("answer, hint", [
-    (32896.0, "multiply by W"), (32389.6, "misprint"), (3290.0, "whole number"), ([1.0, 2.0], "one number"),
-    (3288.0, "16-bit"), (1000.0, "not X . W"),
-])
-def test_common_mistakes_get_hints(answer, hint):
-    verdict = exercises.check("00.1", answer, quiet=True)
-    assert not verdict and hint in verdict.message
 
 
 def test_string_comparison_mistake_is_recognised():

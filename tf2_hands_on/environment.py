@@ -202,22 +202,122 @@ def seed_everything(seed: int = 42) -> None:
     keras.utils.set_random_seed(seed)
 
 
-def device_summary() -> str:
-    """One line describing the compute device, without importing TensorFlow (for the run report)."""
-    import shutil
+_GPU_QUERY = """
+import json
+import tensorflow as tf
+print(json.dumps([dict(tf.config.experimental.get_device_details(gpu), name=gpu.name)
+                  for gpu in tf.config.list_physical_devices("GPU")]))
+"""
+
+
+def _gpus_from_a_child() -> list[dict] | None:
+    """:func:`gpus`, asked of TensorFlow in a short child process (None when TensorFlow does not start there)."""
+    import json
     import subprocess
 
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    try:
+        done = subprocess.run([sys.executable, "-c", _GPU_QUERY], capture_output=True, text=True, timeout=120, env=env)
+        listed = json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return None
+    if listed is None:
+        return None
+    return [{"name": d.get("device_name", d["name"]),
+             "compute_capability": tuple(d["compute_capability"]) if d.get("compute_capability") else None}
+            for d in listed]
+
+
+def _gpu_text(gpu: dict) -> str:
+    cc = gpu.get("compute_capability")
+    return f"{gpu['name']} (cc {cc[0]}.{cc[1]})" if cc else gpu["name"]
+
+
+def device_summary() -> str:
+    """One line describing the compute devices as TensorFlow sees them: the CPU, then each GPU's name and compute
+    capability (``tf.config.experimental.get_device_details``), or "no GPU".
+
+    In a process that has not imported TensorFlow (the run report), a short child process asks TensorFlow, so the
+    caller does not carry TensorFlow's ~500 MB; a driver that ``nvidia-smi`` sees but TensorFlow cannot use is
+    therefore reported as no GPU, which is what the notebooks will get.
+    """
     model, _ = cpu_model_and_flags()
     text = f"CPU: {model}, {cpu_cores()} cores"
-    if shutil.which("nvidia-smi"):
+    found = gpus() if "tensorflow" in sys.modules else _gpus_from_a_child()
+    if found is None:
+        return f"{text}; GPUs unknown (TensorFlow did not start)"
+    return f"{text}; GPU: {', '.join(map(_gpu_text, found))}" if found else f"{text}; no GPU"
+
+
+def readiness(*, matmul_ok: bool, xla_ok: bool) -> list[Finding]:
+    """Notebook 00's checks of this machine, one :class:`Finding` each, with the fix for any that is off:
+    versions, CPU cores, RAM, GPUs, 16-bit formats, a float32 matmul that matches NumPy (``matmul_ok``), XLA
+    (``xla_ok``), TensorBoard and the platform."""
+    cores, ram, gpu_list = cpu_cores(), ram_gib(), gpus()
+    model, flags = cpu_model_and_flags()
+    found = check_versions()
+    found.append(Finding("CPU cores", "pass" if cores >= 2 else "warn", f"{cores} cores ({model})",
+                         "" if cores >= 2 else "one core works, but training and tf.data demos run about 2x slower"))
+    found.append(Finding("RAM", "pass" if ram >= 3.5 else "warn", f"{ram:.1f} GiB",
+                         "" if ram >= 3.5 else "below 3.5 GiB: keep the default profile's sizes and close other "
+                         "notebooks' kernels"))
+    found.append(Finding("GPU", "pass", ", ".join(map(_gpu_text, gpu_list))) if gpu_list else Finding(
+        "GPU", "info", "none: everything runs on the CPU", "fine for this course; for the speed-ups of notebooks "
+        "06-07 use a GPU, e.g. Colab's Runtime > Change runtime type > T4 GPU"))
+    found += [float16_finding(gpu_list), bfloat16_finding(gpu_list, flags)]
+    found.append(Finding("float32 matmul", "pass", "tf.matmul matches NumPy") if matmul_ok else Finding(
+        "float32 matmul", "fail", "tf.matmul differs from NumPy beyond float32 rounding",
+        "reinstall TensorFlow in a fresh environment (python3 tasks.py lab)"))
+    found.append(Finding("XLA", "pass", "jit_compile=True compiles and matches eager results") if xla_ok else Finding(
+        "XLA", "fail", "jit_compile=True failed or gave other numbers (its error is printed above)",
+        "reinstall TensorFlow in a fresh environment (python3 tasks.py lab)"))
+    version = installed_version("tensorboard")
+    try:
+        importlib.import_module("tensorboard")
+        found.append(Finding("TensorBoard", "pass", f"tensorboard {version} imports"))
+    except ImportError as e:
+        found.append(Finding("TensorBoard", "fail", f"cannot import it: {e}",
+                             "pip install tensorboard (TensorFlow 2.21 no longer installs it)"))
+    where = platform_name()
+    found.append(Finding("platform", "info", where, PLATFORM_ADVICE[where]))
+    return found
+
+
+def dataset_findings() -> list[Finding]:
+    """One :class:`Finding` per course dataset: pass when a verified copy is on this machine (the mirror
+    ``$TUTORIAL_DATA_DIR`` or the cache), warn when it will be downloaded on first use, fail when it cannot be
+    (no copy and no network) or a copy is bad. Nothing is downloaded."""
+    from tf2_hands_on import data
+
+    found = []
+    for name, dataset in data.DATASETS.items():
+        check, used_by = f"data: {name}", f"notebooks {', '.join(dataset.notebooks)}"
         try:
-            out = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
-                                 capture_output=True, text=True, timeout=10).stdout.strip()
-            if out:
-                return f"{text}; GPU: {', '.join(out.splitlines())}"
-        except (OSError, subprocess.SubprocessError):
-            pass
-    return f"{text}; no GPU"
+            where = data.locate(name)
+        except data.DataError as e:  # e.g. TUTORIAL_DATA_DIR names a folder that does not exist
+            found.append(Finding(check, "fail", str(e), "fix or unset TUTORIAL_DATA_DIR"))
+        else:
+            if where.status in ("mirror", "cache"):
+                found.append(Finding(check, "pass", f"{where.status}, verified ({used_by})"))
+            elif where.status == "corrupt":
+                found.append(Finding(check, "fail", where.detail,
+                                     f"move the bad copy aside, then: python3 tasks.py data prefetch {name}"))
+            elif data.reachable(name):  # missing, or an unfinished download
+                found.append(Finding(check, "warn", f"downloaded when first used ({used_by})",
+                                     "to download it now: python3 tasks.py data prefetch"))
+            else:
+                found.append(Finding(
+                    check, "fail", f"not on this machine and its server cannot be reached: {used_by} cannot run",
+                    "set TUTORIAL_DATA_DIR to a data kit before 'python3 tasks.py lab' (kernels inherit JupyterLab's "
+                    "environment: restarting the kernel is not enough), or copy the kit's folders into "
+                    "~/tf2-hands-on/datasets/ (no restart)"))
+    return found
+
+
+def tally(findings: list[Finding]) -> dict[str, int]:
+    """How many findings passed, warned and failed (info rows are not counted)."""
+    return {word: sum(f.status == status for f in findings)
+            for status, word in (("pass", "passed"), ("warn", "warned"), ("fail", "failed"))}
 
 
 _ICONS = {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "info": "info"}

@@ -6,8 +6,45 @@ import tensorflow as tf
 
 from tests.wrong_answers import Wrong
 
-X = tf.range(1, 257, dtype=tf.float32)
-W = tf.fill([256], 0.1)
+
+def _physical_name():
+    def device_for(devices):
+        gpus = [d for d in devices if d.device_type == "GPU"]
+        return (gpus or devices)[0].name
+    return device_for
+
+
+def _device_object():
+    def device_for(devices):
+        gpus = [d for d in devices if d.device_type == "GPU"]
+        return (gpus or devices)[0]
+    return device_for
+
+
+def _always_gpu():
+    def device_for(devices):
+        return "GPU:0"
+    return device_for
+
+
+def _this_machine():
+    def device_for(devices):
+        return "GPU:0" if tf.config.list_physical_devices("GPU") else "CPU:0"
+    return device_for
+
+
+def _last_device():
+    def device_for(devices):
+        last = devices[-1]
+        return last.name.replace("physical_device", "device")
+    return device_for
+
+
+def _stub_left():
+    def device_for(devices):
+        name = "GPU:0" if any(d.device_type == "GPU" for d in devices) else "CPU:0"  # noqa: F841
+        return None
+    return device_for
 
 
 def _strict_greater():
@@ -81,14 +118,12 @@ def _only_ampere():
 
 
 CORPUS = [
-    Wrong("00.1", "sums X without W", lambda: tf.reduce_sum(X), ("32896", "W = 0.1")),
-    Wrong("00.1", "multiplies without summing", lambda: X * W, ("256 numbers", "sum")),
-    Wrong("00.1", "tensordot with axes=0", lambda: tf.tensordot(X, W, axes=0), ("(256, 256)", "axes=0")),
-    Wrong("00.1", "X from tf.range(256)", lambda: tf.tensordot(tf.range(256, dtype=tf.float32), W, axes=1),
-          ("3264", "256")),
-    Wrong("00.1", "mean instead of sum", lambda: tf.reduce_mean(X * W), ("12.85", "mean")),
-    Wrong("00.1", "computes in float16", lambda: tf.tensordot(tf.cast(X, tf.float16), tf.cast(W, tf.float16), axes=1),
-          ("float16",)),
+    Wrong("00.1", "returns a physical device's name", _physical_name, ("'/physical_device:CPU:0'", "'GPU:0'")),
+    Wrong("00.1", "returns the device object", _device_object, ("device object", "string")),
+    Wrong("00.1", "always names the GPU", _always_gpu, ("'GPU:0'", "has no GPU", "soft placement")),
+    Wrong("00.1", "looks at this machine, not the argument", _this_machine, ("'CPU:0'", "holds a GPU", "argument")),
+    Wrong("00.1", "takes the last device", _last_device, ("'/device:GPU:1'", "first GPU")),
+    Wrong("00.1", "leaves the stub's return None", _stub_left, ("returned None", "return None")),
     Wrong("00.2", "compares with >", _strict_greater, ("fast_16bit((7, 0)) returned set()", ">=")),
     Wrong("00.2", "compares version strings", _as_text, ("fast_16bit((12, 0))", "'12.0' < '8.0'")),
     Wrong("00.2", "matches versions exactly", _exact_matches, ("fast_16bit((7, 5)) returned set()", "==")),
@@ -96,4 +131,12 @@ CORPUS = [
     Wrong("00.2", "returns None for old GPUs", _none_for_old_gpus, ("fast_16bit((6, 1)) returned None", "set()")),
     Wrong("00.2", "compares the tuple with 7.0", _tuple_against_number, ("tuple", "(7, 0)")),
     Wrong("00.2", "bfloat16 only for major 8", _only_ampere, ("fast_16bit((9, 0))", "bfloat16")),
+    Wrong("00.3", "counts n³ FLOP", lambda: lambda n, gflops: n**3 / (gflops * 1e9), ("2 FLOP", "2 * n**3")),
+    Wrong("00.3", "writes (2 * n) ** 3", lambda: lambda n, gflops: (2 * n) ** 3 / (gflops * 1e9), ("8n³",)),
+    Wrong("00.3", "counts 2n² FLOP", lambda: lambda n, gflops: 2 * n**2 / (gflops * 1e9), ("n³ multiply-adds",)),
+    Wrong("00.3", "forgets that gflops is in billions", lambda: lambda n, gflops: 2 * n**3 / gflops, ("gflops * 1e9",)),
+    Wrong("00.3", "multiplies by 1e9", lambda: lambda n, gflops: 2 * n**3 / gflops * 1e9, ("wrong side",)),
+    Wrong("00.3", "inverts the ratio", lambda: lambda n, gflops: gflops * 1e9 / (2 * n**3), ("per second",)),
+    Wrong("00.3", "divides with //", lambda: lambda n, gflops: 2 * n**3 // (gflops * 1e9), ("//", "rounds down")),
+    Wrong("00.3", "returns milliseconds", lambda: lambda n, gflops: 2e3 * n**3 / (gflops * 1e9), ("milliseconds",)),
 ]

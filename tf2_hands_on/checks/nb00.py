@@ -7,45 +7,64 @@ import math
 from tf2_hands_on.exercises import Hint, exercise
 
 
-@exercise("00.1")
-def _dot_product(answer):
-    """h = X . W for X = [1, 2, ..., 256] and W = [0.1, ..., 0.1] (the GTC talk's worked example)."""
-    import numpy as np
+def _listed(devices) -> str:
+    return "[" + ", ".join(d.name for d in devices) + "]"
 
-    dtype = getattr(getattr(answer, "dtype", None), "name", None)  # tf.DType and np.dtype both have a name
+
+def _placement_name(answer, devices) -> str:
+    """What ``device_for(devices)`` returned, as a device name ``tf.device`` can read (or a Hint saying why not)."""
+    import tensorflow as tf
+
+    from tf2_hands_on.exercises import none_returned
+
+    what = f"device_for({_listed(devices)})"
+    got = answer(list(devices))
+    if got is None:
+        raise none_returned(answer, what)
+    if isinstance(got, tf.DeviceSpec):
+        got = got.to_string()
+    if hasattr(got, "device_type") and hasattr(got, "name"):
+        raise Hint(f"{what} returned the device object {got!r}: tf.device takes a name, a string such as 'GPU:0'")
+    if not isinstance(got, str):
+        raise Hint(f"{what} returned {type(got).__name__} {got!r}: return a device name, a string such as 'GPU:0'")
+    if "physical_device" in got:
+        raise Hint(f"{what} returned {got!r}, a physical device's name: tf.device cannot read it (ValueError: "
+                   "Unknown attribute 'physical_device'). Name the device as tf.device does, type and index: "
+                   "'GPU:0' or '/device:GPU:0'")
     try:
-        value = np.asarray(answer.numpy() if hasattr(answer, "numpy") else answer, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise Hint(f"give one number (a scalar tensor or a float), not a {type(answer).__name__}") from None
-    if value.shape == (256,):
-        raise Hint("that is 256 numbers, the products X * W one by one: sum them (tf.reduce_sum), "
-                   "or let tf.tensordot(X, W, axes=1) multiply and sum")
-    if value.shape == (256, 256):
-        raise Hint("that is a matrix of shape (256, 256), every X times every W: tf.tensordot with axes=0 is the "
-                   "outer product; axes=1 multiplies matching elements and sums them")
-    if value.size != 1:
-        raise Hint(f"give one number, not an array of shape {value.shape}: sum the products")
-    value = float(value.reshape(()))
-    if dtype in ("float16", "bfloat16"):
-        raise Hint(f"your h is {dtype} ({value:g}): a 16-bit type keeps about 3 significant digits, "
-                   "too few for a sum of 256 products; compute in float32")
-    if dtype and "int" in dtype:
-        raise Hint(f"your h is {dtype} ({value:g}): integers cannot hold 0.1; compute in float32")
-    if math.isclose(value, 32896.0, rel_tol=1e-4):
-        raise Hint("32896 is 1 + 2 + ... + 256: multiply by W = 0.1 as well")
-    if math.isclose(value, 32389.6, rel_tol=1e-6):
-        raise Hint("32389.6 is the misprint on one of the talk's slides: compute it yourself")
-    if math.isclose(value, 3264.0, rel_tol=1e-4):
-        raise Hint("3264 is 0.1 x (1 + ... + 255): your X stops at 255, not 256 (tf.range leaves out its end, and "
-                   "tf.range(256) starts at 0); X is tf.range(1, 257)")
-    if math.isclose(value * 256, 3289.6, rel_tol=1e-4):
-        raise Hint(f"{value:.4g} is the mean of the 256 products (3289.6 / 256): sum them instead")
-    if value in (3289.0, 3290.0):
-        raise Hint(f"{value:g} is a whole number: compute in float32 (not integers, not a 16-bit type)")
-    if math.isclose(value, 3289.6, rel_tol=1e-3) and not math.isclose(value, 3289.6, rel_tol=1e-6):
-        raise Hint(f"{value} is close but not exact: use float32 or float64, not a 16-bit type")
-    assert math.isclose(value, 3289.6, rel_tol=1e-6), f"{value} is not X . W; X has 256 elements, 1.0 to 256.0."
-    return "h = 3289.6, from 256 multiply-adds that a GPU can do in parallel before one reduction."
+        spec = tf.DeviceSpec.from_string(got)
+    except (ValueError, TypeError) as e:
+        raise Hint(f"{what} returned {got!r}, which tf.device cannot read ({e}); write a name such as 'GPU:0'") from None
+    if spec.device_type is None:
+        raise Hint(f"{what} returned {got!r}, which names no device type: write a name such as 'GPU:0' or 'CPU:0'")
+    return got
+
+
+@exercise("00.1")
+def _device_for(answer):
+    """``device_for(devices)`` -> the name to give ``tf.device`` for the first GPU in ``devices``, else the CPU."""
+    import tensorflow as tf
+
+    if not callable(answer):
+        raise Hint("pass the function itself (device_for), not the result of calling it")
+    cpu = tf.config.PhysicalDevice(name="/physical_device:CPU:0", device_type="CPU")
+    gpu0 = tf.config.PhysicalDevice(name="/physical_device:GPU:0", device_type="GPU")
+    gpu1 = tf.config.PhysicalDevice(name="/physical_device:GPU:1", device_type="GPU")
+    for devices, expected in (([cpu], "CPU"), ([cpu, gpu0], "GPU"), ([cpu, gpu0, gpu1], "GPU")):
+        got = _placement_name(answer, devices)
+        spec, said = tf.DeviceSpec.from_string(got), f"device_for({_listed(devices)}) returned {got!r}"
+        if spec.device_type.upper() != expected and expected == "GPU":
+            raise Hint(f"{said}, though that list holds a GPU, far faster at matrix multiplication. Choose from the "
+                       "argument devices (the CPU is always listed first), not from this machine's own devices")
+        if spec.device_type.upper() != expected:
+            raise Hint(f"{said}, but that list has no GPU. tf.device would run the work on the CPU anyway (soft "
+                       "placement, as the cell that reads .device shows), and the name would mislead: name the CPU")
+        if spec.device_index not in (None, 0):
+            raise Hint(f"{said}: take the first {expected}, '{expected}:0', whatever comes after it in the list")
+    here = _placement_name(answer, tf.config.list_physical_devices())
+    with tf.device(here):
+        placed = tf.matmul(tf.ones([2, 2]), tf.ones([2, 2]))
+    return f"on this machine device_for(...) gives {here!r}, and a matmul placed there ran on {placed.device}."
 
 
 def _shown(formats) -> str:
@@ -90,3 +109,45 @@ def _fast_16bit(answer):
             raise Hint(f"{said}: bfloat16 Tensor Cores arrived with 8.0 and stayed: newer GPUs have them too")
         raise AssertionError(f"{said}, expected {_shown(expected)}.")
     return "float16 from compute capability 7.0 (Volta), bfloat16 from 8.0 (Ampere)."
+
+
+@exercise("00.3")
+def _matmul_seconds(answer):
+    """``matmul_seconds(n, gflops)`` -> the least time for an n x n by n x n float32 matmul at ``gflops`` GFLOP/s."""
+    import numpy as np
+
+    from tf2_hands_on.exercises import none_returned
+
+    if not callable(answer):
+        raise Hint("pass the function itself (matmul_seconds), not the result of calling it")
+    for n, gflops in ((2048, 200.0), (4096, 8100.0), (1000, 1.0), (300, 50.0)):
+        what = f"matmul_seconds({n}, {gflops:g})"
+        got = answer(n, gflops)
+        if got is None:
+            raise none_returned(answer, what)
+        try:
+            got = float(np.asarray(got.numpy() if hasattr(got, "numpy") else got, dtype=np.float64))
+        except (TypeError, ValueError):
+            raise Hint(f"{what} returned {type(got).__name__} {got!r}: return one number of seconds") from None
+        expected = 2 * n**3 / (gflops * 1e9)
+        if math.isclose(got, expected, rel_tol=1e-6):
+            continue
+        said = f"{what} returned {got:.4g} s, expected {expected:.4g} s"
+        for factor, why in (
+            (0.5, "n x n by n x n is n³ multiply-adds, and each is 2 FLOP (a multiply and an add): 2 * n**3"),
+            (4.0, "(2 * n) ** 3 is 8n³: write 2 * n**3 (** binds tighter than *)"),
+            (1 / n, "each of the n² outputs sums n products: n³ multiply-adds, 2n³ FLOP, not 2n²"),
+            (1e9, "gflops counts billions of FLOP per second: divide the FLOP by gflops * 1e9"),
+            (1e18, "1e9 is on the wrong side: seconds = FLOP / (gflops * 1e9)"),
+            (1e3, "that is milliseconds: return seconds"),
+        ):
+            if math.isclose(got, expected * factor, rel_tol=1e-6):
+                raise Hint(f"{said}: {why}")
+        if math.isclose(got * expected, 1.0, rel_tol=1e-6):
+            raise Hint(f"{said}: that is multiplications per second; seconds = FLOP / (FLOP per second)")
+        if got == math.floor(expected) != expected:
+            raise Hint(f"{said}: // rounds down to a whole number; divide with /")
+        raise AssertionError(f"{said} (2n³ FLOP at gflops billion FLOP per second).")
+    t4 = 2 * 4096**3 / 8100e9
+    return (f"seconds = 2n³ / (gflops x 1e9): at least {1e3 * t4:.0f} ms for n = 4096 on a T4 (8,100 GFLOP/s). "
+            "It is a floor: moving data and launching the work add to it, most of all for small n.")
