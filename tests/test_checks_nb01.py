@@ -21,6 +21,16 @@ def test_01_1_derivative():
     assert not verdict("01.1", lambda x: x)
 
 
+def test_01_1_asks_for_a_derivation_not_a_tape():
+    def with_tape(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = x**2 * tf.sin(x)
+        return tape.gradient(y, x)
+
+    assert "by hand" in verdict("01.1", with_tape).message
+
+
 def test_01_2_retracing():
     @tf.function(input_signature=[tf.TensorSpec([None], tf.float32), tf.TensorSpec([], tf.float32)])
     def good(x, factor):
@@ -41,6 +51,8 @@ def test_01_2_retracing():
     assert verdict("01.2", good)
     assert "input_signature" in verdict("01.2", retraces).message
     assert "any length" in verdict("01.2", fixed_length).message
+    assert "every factor" in verdict("01.2", tf.function(lambda x, factor: x * factor,
+                                                        input_signature=None)).message
     assert "tf.function" in verdict("01.2", lambda x, factor: x * factor).message
     assert not verdict("01.2", wrong)
 

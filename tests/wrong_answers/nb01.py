@@ -20,6 +20,23 @@ def _float32_constant():
     return df
 
 
+def _tape_inside():
+    def df(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = x**2 * tf.sin(x)
+        return tape.gradient(y, x)
+    return df
+
+
+def _math_module():
+    import math
+
+    def df(x):
+        return 2 * x * math.sin(x) + x**2 * math.cos(x)
+    return df
+
+
 def _stub_unchanged():
     @tf.function
     def scale(x, factor):
@@ -68,6 +85,8 @@ CORPUS = [
     Wrong("01.1", "a float32 constant", _float32_constant, ("float64", "float32")),
     Wrong("01.1", "sums the derivative", lambda: _df(lambda x: tf.reduce_sum(2 * x * tf.sin(x) + x**2 * tf.cos(x))),
           ("shape ()",)),
+    Wrong("01.1", "differentiates with a tape", _tape_inside, ("uses a tape", "by hand")),
+    Wrong("01.1", "math.sin on a tensor", _math_module, ("math.sin", "tf.sin")),
     Wrong("01.2", "keeps the plain decorator", _stub_unchanged, ("traced 20 times", "input_signature")),
     Wrong("01.2", "reduce_retracing=True", _reduce_retracing, ("traced 20 times", "reduce_retracing")),
     Wrong("01.2", "fixed length [3]", lambda: _signature(tf.TensorSpec([3], tf.float32), tf.TensorSpec([], tf.float32)),

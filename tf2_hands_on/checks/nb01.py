@@ -15,6 +15,9 @@ def _derivative(answer):
 
     if not callable(answer):
         raise Hint("pass the function itself (df), not the result of calling it")
+    if re.search(r"\bGradientTape\b|\.gradient\(", re.sub(r"#.*", "", source(answer))):
+        raise Hint("df uses a tape, and the check compares it with a tape: that proves nothing. Derive the formula "
+                   "by hand (the product rule) and write it with tf.sin and tf.cos")
     x = tf.constant([-2.0, -0.5, 0.3, 1.0, 2.5], dtype=tf.float64)
     with tf.GradientTape() as tape:
         tape.watch(x)
@@ -25,6 +28,11 @@ def _derivative(answer):
     except tf.errors.InvalidArgumentError as e:
         raise Hint("x is a float64 tensor: mixing it with a float32 tensor fails; use Python numbers "
                    "(2 * x) or tf.cast") from e
+    except TypeError as e:
+        if "scalar" not in str(e) and "float" not in str(e):
+            raise
+        raise Hint("df receives a tensor of five values, and math.sin or float() take one number: use tf.sin and "
+                   "tf.cos, which work element-wise") from e
     got = answer_array(result, "df(x)", answer)
     if got.shape != expected.shape:
         raise Hint(f"df(x) for 5 values of x returned shape {got.shape}: compute element-wise, without summing")
@@ -89,7 +97,7 @@ def _signature_problem(signature) -> str | None:
     """What in scale's input_signature rejects a float32 vector x or a Python float factor, if anything."""
     import tensorflow as tf
 
-    if not signature or len(signature) != 2:
+    if not signature or len(signature) != 2 or not all(isinstance(spec, tf.TensorSpec) for spec in signature):
         return None
     x, factor = signature
     if x.dtype != tf.float32:
