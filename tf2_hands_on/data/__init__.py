@@ -31,6 +31,7 @@ from tf2_hands_on.data.loaders import (
     load_mnist,
     tiny_shakespeare,
 )
+from tf2_hands_on.data.keras_cache import keras_cache_dir, serve_to_keras
 from tf2_hands_on.data.weights import (
     HDF5_SIGNATURE,
     WEIGHTS_FOLDER,
@@ -43,5 +44,6 @@ __all__ = [
     "DATASETS", "Dataset", "RemoteArchive", "RemoteFile",
     "MIRROR_ENV", "ChecksumError", "DataError", "DownloadError", "fetch", "locate", "reachable", "sha256_file",
     "FASHION_MNIST_CLASSES", "cats_and_dogs_dir", "load_fashion_mnist", "load_mnist", "tiny_shakespeare",
+    "keras_cache_dir", "serve_to_keras",
     "HDF5_SIGNATURE", "WEIGHTS_FOLDER", "Weights", "imagenet_weights", "mobilenet_v2_weights",
 ]
