@@ -32,36 +32,36 @@ def test_the_goals_table_reads_and_names_real_notebooks():
 def test_a_missed_goal_is_a_verdict_for_a_learner_and_a_failure_under_the_tests(monkeypatch, capsys):
     monkeypatch.setenv("TUTORIAL_PROFILE", "smoke")
     figures = {"speedup": 1.2, "parallel": 1.8}
-    results = claims.review("99", figures, table=TABLE, strict=False)  # a learner's kernel: never raises
+    results = claims.hold("99", figures, table=TABLE, strict=False)  # a learner's kernel: never raises
     out = capsys.readouterr().out
     assert "| speedup | 1.2 | >= 2 | below the usual; likely cause: another program was using the CPU |" in out
     assert [r.met for r in results] == [False, False, True] and not results[1].applies  # peak_mib: default only
     with pytest.raises(AssertionError, match=r"notebook 99: speedup = 1.2, goal >= 2 \(smoke profile\)"):
-        claims.review("99", figures, table=TABLE, strict=True)
-    assert claims.review("99", {"speedup": 2.5, "parallel": 1.5}, table=TABLE, strict=True)  # met: no error
+        claims.hold("99", figures, table=TABLE, strict=True)
+    assert claims.hold("99", {"speedup": 2.5, "parallel": 1.5}, table=TABLE, strict=True)  # met: no error
     assert "Every figure is where the course expects it." in capsys.readouterr().out
 
 
 def test_a_goal_for_other_machines_does_not_apply(monkeypatch):
     monkeypatch.setenv("TUTORIAL_PROFILE", "smoke")
     monkeypatch.setattr(claims, "_device_kind", lambda: (False, 1))  # one CPU, as on Binder
-    results = claims.review("99", {"speedup": 3.0, "parallel": 1.0}, table=TABLE, strict=True)
+    results = claims.hold("99", {"speedup": 3.0, "parallel": 1.0}, table=TABLE, strict=True)
     assert not results[2].applies and "not a goal on this machine" in results[2].line
 
 
 def test_a_missing_figure_fails_under_the_tests(monkeypatch):
     monkeypatch.setenv("TUTORIAL_PROFILE", "smoke")
     with pytest.raises(AssertionError, match="speedup = missing"):
-        claims.review("99", {"parallel": 2.0}, table=TABLE, strict=True)
+        claims.hold("99", {"parallel": 2.0}, table=TABLE, strict=True)
 
 
 def test_the_strict_mode_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("TUTORIAL_PROFILE", "smoke")
     monkeypatch.setenv(claims.STRICT_ENV, "1")
     with pytest.raises(AssertionError):
-        claims.review("99", {"speedup": 1.0, "parallel": 2.0}, table=TABLE)
+        claims.hold("99", {"speedup": 1.0, "parallel": 2.0}, table=TABLE)
     monkeypatch.delenv(claims.STRICT_ENV)
-    claims.review("99", {"speedup": 1.0, "parallel": 2.0}, table=TABLE)
+    claims.hold("99", {"speedup": 1.0, "parallel": 2.0}, table=TABLE)
 
 
 @pytest.mark.parametrize("strict", ["1", ""])
@@ -113,9 +113,9 @@ def test_every_goal_goes_through_the_review_cell(path):
 def test_a_figure_measured_several_times_is_held_by_its_worst(monkeypatch):
     monkeypatch.setenv("TUTORIAL_PROFILE", "smoke")
     table = "| 99 | slowdowns | > 1 | smoke | any | a busy CPU |"
-    assert claims.review("99", {"slowdowns": [3.0, 1.5]}, table=table, strict=True)[0].value == 1.5
+    assert claims.hold("99", {"slowdowns": [3.0, 1.5]}, table=table, strict=True)[0].value == 1.5
     with pytest.raises(AssertionError, match="slowdowns = 0.9"):
-        claims.review("99", {"slowdowns": [3.0, 0.9]}, table=table, strict=True)
+        claims.hold("99", {"slowdowns": [3.0, 0.9]}, table=table, strict=True)
 
 
 def test_recorded_figures_come_from_the_notebooks_variables(monkeypatch, tmp_path):
@@ -126,14 +126,14 @@ def test_recorded_figures_come_from_the_notebooks_variables(monkeypatch, tmp_pat
     table = "| 99 | accuracy | % |\n| 99 | size_kb | KB |\n| 99 | optional | s |"
     figures = {"speedup": 2.5, "parallel": 2.0, "accuracy": {"float32": 91.5, "mixed 16": {0.5: 90.0}},
                "size_kb": 12.0, "optional": None}
-    claims.review("99", figures, table=TABLE, recorded_table=table, strict=True)
+    claims.hold("99", figures, table=TABLE, recorded_table=table, strict=True)
     values, units = report.read(tmp_path / "figures.jsonl")
     assert values == {"speedup": 2.5, "parallel": 2.0, "accuracy_float32": 91.5, "accuracy_mixed_16_0_5": 90.0,
                       "size_kb": 12.0}
     assert units["accuracy_mixed_16_0_5"] == "%"
     del figures["size_kb"]  # renamed in the notebook, not in the table: the tests say so
     with pytest.raises(AssertionError, match="RECORDED names size_kb"):
-        claims.review("99", figures, table=TABLE, recorded_table=table, strict=True)
+        claims.hold("99", figures, table=TABLE, recorded_table=table, strict=True)
     with pytest.raises(ValueError, match="cannot read"):
         claims.recorded(table="| 99 | Bad Name | % |")
 
@@ -148,5 +148,5 @@ def test_the_recorded_table_names_real_notebooks_once():
 
 def test_a_notebook_without_goals_says_so(monkeypatch, capsys):
     monkeypatch.setenv("TUTORIAL_PROFILE", "smoke")
-    assert claims.review("99", {}, table="", recorded_table="", strict=True) == []
+    assert claims.hold("99", {}, table="", recorded_table="", strict=True) == []
     assert "sets no goals" in capsys.readouterr().out

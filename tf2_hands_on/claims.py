@@ -216,10 +216,16 @@ def _applies(goal: Goal, profile: str, has_gpu: bool, cores: int) -> bool:
     return {"any": True, "cpu": not has_gpu, "gpu": has_gpu, "2+ cores": cores >= 2}[goal.devices]
 
 
-def review(notebook: str, variables: dict, *, table: str = GOALS, recorded_table: str = RECORDED,
-           strict: bool | None = None) -> list[Result]:
-    """Hold the notebook's figures (its ``globals()``) against its goals: print a table, record every figure,
-    and, in strict mode (``$TUTORIAL_STRICT=1``, set by the tests), fail on a goal that applies and is missed."""
+def review(notebook: str, variables: dict) -> None:
+    """A notebook's last cell: hold its figures (its ``globals()``) against the goals, print the table, record
+    every figure; in strict mode (``$TUTORIAL_STRICT=1``, set by the tests) fail on a missed goal. Returns nothing,
+    so the cell shows the table alone."""
+    hold(notebook, variables)
+
+
+def hold(notebook: str, variables: dict, *, table: str = GOALS, recorded_table: str = RECORDED,
+         strict: bool | None = None) -> list[Result]:
+    """What :func:`review` does, returning each goal's result (for the tests, and for other tables and modes)."""
     strict = os.environ.get(STRICT_ENV) == "1" if strict is None else strict
     profile = profiles.active()
     has_gpu, cores = _device_kind()
