@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import types
 
 import pytest
 import tensorflow as tf
@@ -71,11 +72,21 @@ def test_the_child_process_really_runs():
 @pytest.mark.parametrize("matmul_ok, xla_ok", [(True, True), (False, True), (True, False)])
 def test_readiness_reports_a_failed_computation_with_its_fix(matmul_ok, xla_ok):
     found = {f.check: f for f in environment.readiness(matmul_ok=matmul_ok, xla_ok=xla_ok)}
-    assert {"python", "tensorflow", "keras", "CPU cores", "RAM", "GPU", "float16 speed-up", "bfloat16 speed-up",
+    assert {"python", "tensorflow", "keras", "tf.keras is keras", "CPU cores", "RAM", "GPU", "float16 speed-up", "bfloat16 speed-up",
             "float32 matmul", "XLA", "TensorBoard", "platform"} == set(found)
     assert (found["float32 matmul"].status == "pass") is matmul_ok and (found["XLA"].status == "pass") is xla_ok
     assert all(f.fix for f in found.values() if f.status in ("warn", "fail"))
     assert found["TensorBoard"].status == "pass"
+
+
+def test_legacy_keras_is_a_failed_row_with_its_fix(monkeypatch):
+    assert environment.keras_identity_finding().status == "pass"
+    monkeypatch.setenv("TF_USE_LEGACY_KERAS", "1")
+    legacy = types.SimpleNamespace(layers=types.SimpleNamespace(Dense=object))  # tf_keras: another Dense
+    monkeypatch.setattr(tf, "keras", legacy)
+    found = environment.keras_identity_finding()
+    assert found.status == "fail" and "TF_USE_LEGACY_KERAS=1" in found.detail
+    assert found.fix == "unset TF_USE_LEGACY_KERAS and restart the kernel"
 
 
 def test_dataset_findings_never_download(monkeypatch, tmp_path):

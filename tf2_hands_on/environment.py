@@ -249,6 +249,22 @@ def device_summary() -> str:
     return f"{text}; GPU: {', '.join(map(_gpu_text, found))}" if found else f"{text}; no GPU"
 
 
+def keras_identity_finding() -> Finding:
+    """Whether ``tf.keras`` is Keras 3 (``import keras``): not so when TF_USE_LEGACY_KERAS=1 selects tf_keras."""
+    import keras
+    import tensorflow as tf
+
+    try:
+        same = tf.keras.layers.Dense is keras.layers.Dense
+    except (AttributeError, ImportError) as e:  # tf.keras could not be loaded at all
+        return Finding("tf.keras is keras", "fail", f"tf.keras cannot be loaded: {e}", FIX_INSTALL)
+    if same:
+        return Finding("tf.keras is keras", "pass", "tf.keras and import keras are one library, Keras 3")
+    legacy = os.environ.get("TF_USE_LEGACY_KERAS", "")
+    why = f"TF_USE_LEGACY_KERAS={legacy} makes tf.keras the old tf_keras" if legacy else "tf.keras is another library"
+    return Finding("tf.keras is keras", "fail", why, "unset TF_USE_LEGACY_KERAS and restart the kernel")
+
+
 def readiness(*, matmul_ok: bool, xla_ok: bool) -> list[Finding]:
     """Notebook 00's checks of this machine, one :class:`Finding` each, with the fix for any that is off:
     versions, CPU cores, RAM, GPUs, 16-bit formats, a float32 matmul that matches NumPy (``matmul_ok``), XLA
@@ -256,6 +272,7 @@ def readiness(*, matmul_ok: bool, xla_ok: bool) -> list[Finding]:
     cores, ram, gpu_list = cpu_cores(), ram_gib(), gpus()
     model, flags = cpu_model_and_flags()
     found = check_versions()
+    found.append(keras_identity_finding())
     found.append(Finding("CPU cores", "pass" if cores >= 2 else "warn", f"{cores} cores ({model})",
                          "" if cores >= 2 else "one core works, but training and tf.data demos run about 2x slower"))
     found.append(Finding("RAM", "pass" if ram >= 3.5 else "warn", f"{ram:.1f} GiB",

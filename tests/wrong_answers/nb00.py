@@ -10,7 +10,7 @@ from tests.wrong_answers import Wrong
 def _physical_name():
     def device_for(devices):
         gpus = [d for d in devices if d.device_type == "GPU"]
-        return (gpus or devices)[0].name
+        return (gpus or devices)[0].name.replace("/device:", "/physical_device:")
     return device_for
 
 
@@ -29,14 +29,13 @@ def _always_gpu():
 
 def _this_machine():
     def device_for(devices):
-        return "GPU:0" if tf.config.list_physical_devices("GPU") else "CPU:0"
+        return "GPU:0" if tf.config.list_logical_devices("GPU") else "CPU:0"
     return device_for
 
 
 def _last_device():
     def device_for(devices):
-        last = devices[-1]
-        return last.name.replace("physical_device", "device")
+        return devices[-1].name
     return device_for
 
 
@@ -118,7 +117,7 @@ def _only_ampere():
 
 
 CORPUS = [
-    Wrong("00.1", "returns a physical device's name", _physical_name, ("'/physical_device:CPU:0'", "'GPU:0'")),
+    Wrong("00.1", "returns a physical device's name", _physical_name, ("'/physical_device:CPU:0'", "logical device")),
     Wrong("00.1", "returns the device object", _device_object, ("device object", "string")),
     Wrong("00.1", "always names the GPU", _always_gpu, ("'GPU:0'", "has no GPU", "soft placement")),
     Wrong("00.1", "looks at this machine, not the argument", _this_machine, ("'CPU:0'", "holds a GPU", "argument")),

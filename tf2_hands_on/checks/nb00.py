@@ -29,8 +29,8 @@ def _placement_name(answer, devices) -> str:
         raise Hint(f"{what} returned {type(got).__name__} {got!r}: return a device name, a string such as 'GPU:0'")
     if "physical_device" in got:
         raise Hint(f"{what} returned {got!r}, a physical device's name: tf.device cannot read it (ValueError: "
-                   "Unknown attribute 'physical_device'). Name the device as tf.device does, type and index: "
-                   "'GPU:0' or '/device:GPU:0'")
+                   "Unknown attribute 'physical_device'). Return the .name of an entry of the list you are given, "
+                   "a logical device such as '/device:GPU:0'")
     try:
         spec = tf.DeviceSpec.from_string(got)
     except (ValueError, TypeError) as e:
@@ -42,14 +42,15 @@ def _placement_name(answer, devices) -> str:
 
 @exercise("00.1")
 def _device_for(answer):
-    """``device_for(devices)`` -> the name to give ``tf.device`` for the first GPU in ``devices``, else the CPU."""
+    """``device_for(devices)`` -> the name to give ``tf.device`` for the first GPU among ``devices`` (logical
+    devices, as ``tf.config.list_logical_devices()`` returns them), else the CPU."""
     import tensorflow as tf
 
     if not callable(answer):
         raise Hint("pass the function itself (device_for), not the result of calling it")
-    cpu = tf.config.PhysicalDevice(name="/physical_device:CPU:0", device_type="CPU")
-    gpu0 = tf.config.PhysicalDevice(name="/physical_device:GPU:0", device_type="GPU")
-    gpu1 = tf.config.PhysicalDevice(name="/physical_device:GPU:1", device_type="GPU")
+    cpu = tf.config.LogicalDevice(name="/device:CPU:0", device_type="CPU")
+    gpu0 = tf.config.LogicalDevice(name="/device:GPU:0", device_type="GPU")
+    gpu1 = tf.config.LogicalDevice(name="/device:GPU:1", device_type="GPU")
     for devices, expected in (([cpu], "CPU"), ([cpu, gpu0], "GPU"), ([cpu, gpu0, gpu1], "GPU")):
         got = _placement_name(answer, devices)
         spec, said = tf.DeviceSpec.from_string(got), f"device_for({_listed(devices)}) returned {got!r}"
@@ -61,7 +62,7 @@ def _device_for(answer):
                        "placement, as the cell that reads .device shows), and the name would mislead: name the CPU")
         if spec.device_index not in (None, 0):
             raise Hint(f"{said}: take the first {expected}, '{expected}:0', whatever comes after it in the list")
-    here = _placement_name(answer, tf.config.list_physical_devices())
+    here = _placement_name(answer, tf.config.list_logical_devices())
     with tf.device(here):
         placed = tf.matmul(tf.ones([2, 2]), tf.ones([2, 2]))
     return f"on this machine device_for(...) gives {here!r}, and a matmul placed there ran on {placed.device}."
