@@ -7,6 +7,7 @@ import math
 import os
 import subprocess
 import sys
+import time
 
 import psutil
 import pytest
@@ -144,9 +145,11 @@ def test_run_report_runs_notebooks_on_one_cpu_beside_a_busy_program(tmp_path):
     """The robustness runs of the issue: --cpus 1 (as on Binder) and --busy (another program takes one core)."""
     nb_dir = tmp_path / "nbs"
     nb_dir.mkdir()
-    probe = ("import os, psutil\nfrom tf2_hands_on import report\n"
+    from tools.run_report import BUSY_PROGRAM
+
+    probe = (f"import os, psutil\nfrom tf2_hands_on import report\nBUSY = {BUSY_PROGRAM!r}\n"
              "report.record('cpus', len(os.sched_getaffinity(0)))\n"
-             "report.record('busy', sum('while True: pass' in ' '.join(p.info['cmdline'] or [])"
+             "report.record('busy', sum((p.info['cmdline'] or ['', '', ''])[2:3] == [BUSY]"
              " for p in psutil.process_iter(['cmdline'])))")
     (nb_dir / "01_probe.ipynb").write_text(notebook(("code", "x = 1", ["parameters"]), ("code", probe, [])))
     out = tmp_path / "run"
@@ -157,4 +160,27 @@ def test_run_report_runs_notebooks_on_one_cpu_beside_a_busy_program(tmp_path):
     rep = json.loads((out / "report.json").read_text())
     assert rep["notebooks"]["01_probe"]["metrics"] == {"cpus": 1.0, "busy": 1.0}
     assert rep["conditions"] == "1 CPU(s), another program keeping one core busy"
-    assert not any("while True: pass" in " ".join(p.info["cmdline"] or []) for p in psutil.process_iter(["cmdline"]))
+    assert not any(BUSY_PROGRAM in (p.info["cmdline"] or []) for p in psutil.process_iter(["cmdline"]))
+
+
+def test_the_busy_program_stops_when_the_report_is_killed():
+    """A report stopped by a signal runs no cleanup: its busy program must notice and stop by itself."""
+    from tools.run_report import BUSY_PROGRAM
+
+    starter = ("import os, subprocess, sys, time\n"
+               f"subprocess.Popen([sys.executable, '-c', {BUSY_PROGRAM!r}, str(os.getpid())])\n"
+               "print('started', flush=True)\ntime.sleep(120)")
+    parent = subprocess.Popen([sys.executable, "-c", starter], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout.readline().strip() == "started"
+
+    def burners():
+        return [p for p in psutil.process_iter(["cmdline", "ppid"]) if p.info["ppid"] == parent.pid
+                and BUSY_PROGRAM in (p.info["cmdline"] or [])]
+
+    deadline = time.time() + 10
+    while not burners() and time.time() < deadline:
+        time.sleep(0.1)
+    [burner] = burners()
+    parent.kill()
+    parent.wait()
+    burner.wait(timeout=10)  # raises psutil.TimeoutExpired if it keeps spinning

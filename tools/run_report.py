@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         conditions.append(f"{args.cpus} CPU(s)")
     busy = None
     if args.busy:  # a second program that never sleeps, as when a browser or a build runs beside the notebooks
-        busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        busy = subprocess.Popen([sys.executable, "-c", BUSY_PROGRAM, str(os.getpid())])
         conditions.append("another program keeping one core busy")
     notebooks = _resolve(args.notebooks)
     out_dir = Path(args.out).resolve()
@@ -194,6 +194,16 @@ def main(argv: list[str] | None = None) -> int:
     failed = [s for s, e in result["notebooks"].items() if e["status"] != "ok"]
     print(f"\nReport: {out_dir / 'report.md'}\n" + (f"FAILED: {', '.join(failed)}" if failed else "All notebooks ran."))
     return 1 if failed else 0
+
+
+# Spins until its parent is gone: killed by a signal, the report cannot stop it, so it stops itself.
+BUSY_PROGRAM = """# tf2-hands-on: a busy program
+import os, sys
+parent = int(sys.argv[1])
+while os.getppid() == parent:
+    for _ in range(1_000_000):
+        pass
+"""
 
 
 def _run_all(notebooks: list[Path], out_dir: Path, args, result: dict) -> None:
