@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import keras
 import tensorflow as tf
 
@@ -33,25 +31,32 @@ def test_07_1_scale():
     assert "pass the function itself" in verdict("07.1", scale(32, 8, 1e-3, 32)).message
 
 
-HOSTS = ["10.0.0.1:2222", "10.0.0.2:2222", "10.0.0.3:2222"]
+def test_07_2_reduction_factors():
+    assert verdict("07.2", (4, 1))
+    assert verdict("07.2", [4.0, 1.0])
+    assert "both numbers" in verdict("07.2", (None, None)).message
+    assert "the pair" in verdict("07.2", 4).message
+    assert "larger than its share" in verdict("07.2", (0.25, 1)).message
+    assert "SUMS" in verdict("07.2", (1, 1)).message
+    assert "number of replicas" in verdict("07.2", (16, 1)).message
+    assert "sqrt(v) 4 times larger" in verdict("07.2", (4, 4)).message
+    assert "m / sqrt(v)" in verdict("07.2", (4, 2)).message
 
 
-def config(hosts=HOSTS, task_type="worker", index=1, **extra):
-    return json.dumps({"cluster": {"worker": hosts, **extra}, "task": {"type": task_type, "index": index}})
-
-
-def test_07_2_tf_config():
-    assert verdict("07.2", config())
-    assert "json.dumps" in verdict("07.2", json.loads(config())).message
-    assert "not valid JSON" in verdict("07.2", "{'cluster': 1}").message
-    assert "two keys" in verdict("07.2", json.dumps({"cluster": {"worker": HOSTS}})).message
-    assert "only {'worker'" in verdict("07.2", config(chief=["10.0.0.9:2222"])).message
-    assert "in the given order" in verdict("07.2", config(hosts=HOSTS[::-1])).message
-    assert "all three addresses" in verdict("07.2", config(hosts=HOSTS[1:2])).message
-    assert "'type': 'worker'" in verdict("07.2", config(task_type="chief")).message
-    assert "count from 0" in verdict("07.2", config(index=2)).message
-    assert "an integer" in verdict("07.2", config(index="1")).message
-    assert "an integer" in verdict("07.2", config(index=True)).message
+def test_07_2_the_answer_is_what_keras_does():
+    """The fact behind 07.2: gradients 4 times larger make SGD's step 4 times longer and leave Adam's unchanged."""
+    gradient = tf.constant([0.3, -1.2, 0.05])
+    for optimizer, want in ((keras.optimizers.SGD, 4.0), (keras.optimizers.Adam, 1.0)):
+        steps = []
+        for scale in (1.0, 4.0):
+            variable = tf.Variable([1.0, 2.0, 3.0])
+            opt = optimizer(learning_rate=0.01)
+            for _ in range(3):
+                before = variable.numpy()
+                opt.apply_gradients([(gradient * scale, variable)])
+            steps.append(variable.numpy() - before)
+        ratio = (steps[1] / steps[0])
+        assert abs(ratio - want).max() < 1e-3, (optimizer.__name__, ratio)
 
 
 def cnn():

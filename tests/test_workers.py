@@ -121,3 +121,20 @@ def test_a_crashed_peer_is_noticed_while_waiting_for_another(tmp_path):
             group.wait_for("chief", lambda e: e["event"] == "never")
         assert time.monotonic() - start < 30
         assert gone(sleeper.pid)
+
+
+def test_the_fit_script_orders_each_epoch_from_the_seed_and_the_epoch_alone():
+    """Notebook 07's resume demo: a restarted process must draw the epoch's order an uninterrupted one drew."""
+    import numpy as np
+
+    from tf2_hands_on.scripts import fit_with_backup
+
+    data = fit_with_backup.EpochOrder(np.zeros((20, 1), "float32"), np.arange(20), batch=5, seed=3)
+
+    def order(epoch):
+        data.epoch = epoch
+        return np.concatenate([data[i][1] for i in range(len(data))])
+
+    first = order(1)
+    assert sorted(first) == list(range(20)) and not (order(0) == first).all()
+    assert (order(1) == first).all()  # the same after another epoch ran in between, as after a restart

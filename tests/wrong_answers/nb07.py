@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import keras
 import tensorflow as tf
 
@@ -66,13 +64,7 @@ def _a_dict():
     return scale
 
 
-# 07.2: the TF_CONFIG string for the second of three workers
-
-HOSTS = ["10.0.0.1:2222", "10.0.0.2:2222", "10.0.0.3:2222"]
-
-
-def _config(cluster=None, task=None):
-    return {"cluster": cluster or {"worker": HOSTS}, "task": task or {"type": "worker", "index": 1}}
+# 07.2: (sgd_factor, adam_factor) when each replica returns the mean over its own batch
 
 
 # 07.3: build_and_compile(strategy)
@@ -201,20 +193,13 @@ CORPUS = [
     Wrong("07.1", "pair swapped", _swapped_pair, ("wrong way round",)),
     Wrong("07.1", "integer division", _integer_division, ("//", "rounds down")),
     Wrong("07.1", "returns a dict", _a_dict, ("a pair", "dict")),
-    Wrong("07.2", "a dict, not a string", lambda: _config(), ("dict", "json.dumps")),
-    Wrong("07.2", "str() of the dict", lambda: str(_config()), ("str()", "json.dumps")),
-    Wrong("07.2", "index 2 for the second", lambda: json.dumps(_config(task={"type": "worker", "index": 2})),
-          ("count from 0",)),
-    Wrong("07.2", "only its own address", lambda: json.dumps(_config(cluster={"worker": ["10.0.0.2:2222"]})),
-          ("1 address", "all three")),
-    Wrong("07.2", "addresses without ports", lambda: json.dumps(_config(cluster={"worker": [h.split(":")[0]
-                                                                                             for h in HOSTS]})),
-          ("port", ":2222")),
-    Wrong("07.2", "cluster as a bare list", lambda: json.dumps(_config(cluster=HOSTS)), ("a list", "{'worker'")),
-    Wrong("07.2", "index as a string", lambda: json.dumps(_config(task={"type": "worker", "index": "1"})),
-          ("'1'", "an integer")),
-    Wrong("07.2", "task type 'chief'", lambda: json.dumps(_config(task={"type": "chief", "index": 1})),
-          ("'chief'", "'type': 'worker'")),
+    Wrong("07.2", "left unanswered", lambda: (None, None), ("both numbers",)),
+    Wrong("07.2", "smaller, not larger", lambda: (0.25, 0.25), ("larger than its share",)),
+    Wrong("07.2", "means are already right", lambda: (1, 1), ("SUMS", "4 times the mean")),
+    Wrong("07.2", "the per-replica batch as the factor", lambda: (16, 1), ("64/16", "number of replicas")),
+    Wrong("07.2", "Adam scales like SGD", lambda: (4, 4), ("sqrt(v)", "m 4 times")),
+    Wrong("07.2", "Adam by the square root", lambda: (4, 2), ("sqrt(v) 4 times", "m / sqrt(v)")),
+    Wrong("07.2", "one number only", lambda: 4, ("the pair",)),
     Wrong("07.3", "compiled outside the scope", _compiled_outside, ("compile", "outside")),
     Wrong("07.3", "built outside the scope", _built_outside, ("created outside strategy.scope()",)),
     Wrong("07.3", "a new MirroredStrategy", _new_strategy, ("another strategy", "strategy.scope()")),

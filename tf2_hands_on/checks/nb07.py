@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-import json
 import math
 
 from tf2_hands_on.exercises import Hint, exercise, none_returned
@@ -55,52 +53,42 @@ def _global_batch_and_rate(answer):
     return "global batch = per-replica x replicas, and the rate grows with it (then warm it up, as the text says)."
 
 
-_HOSTS = ["10.0.0.1:2222", "10.0.0.2:2222", "10.0.0.3:2222"]
-
-
 @exercise("07.2")
-def _tf_config(answer):
-    """The TF_CONFIG string for the second worker (index 1) of the three hosts in _HOSTS, in that order."""
-    if isinstance(answer, dict):
-        raise Hint("TF_CONFIG is an environment variable: a string. Turn the dict into one with json.dumps(...)")
-    if not isinstance(answer, str):
-        raise Hint(f"give the TF_CONFIG string (json.dumps of a dict); got {type(answer).__name__}")
+def _reduction_factors(answer):
+    """(sgd_factor, adam_factor): how much each update grows when 4 replicas of a global batch of 64 each return
+    the mean over their own 16 examples (tf.reduce_mean) instead of dividing the sum by 64."""
+    if not isinstance(answer, tuple | list) or len(answer) != 2:
+        raise Hint("give the pair (sgd_factor, adam_factor), two numbers")
+    if any(a is None for a in answer):
+        raise Hint("set both numbers, sgd_factor and adam_factor (your prediction, before you run anything)")
     try:
-        config = json.loads(answer)
-    except json.JSONDecodeError as e:
-        try:
-            ast.literal_eval(answer)
-        except (ValueError, SyntaxError):
-            raise Hint(f"that is not valid JSON ({e.msg}); build a dict and call json.dumps on it") from None
-        raise Hint("that is not valid JSON but Python's str() of a dict (single quotes, True, None): JSON is what "
-                   "json.dumps(the_dict) writes") from None
-    if not isinstance(config, dict) or set(config) != {"cluster", "task"}:
-        found = sorted(config) if isinstance(config, dict) else f"a {type(config).__name__}"
-        raise Hint("TF_CONFIG has two keys: 'cluster' (every task's address) and 'task' (who this process is); "
-                   f"found {found}")
-    cluster, task = config["cluster"], config["task"]
-    if not isinstance(cluster, dict) or list(cluster) != ["worker"]:
-        found = f"the jobs {list(cluster)}" if isinstance(cluster, dict) else f"a {type(cluster).__name__}"
-        raise Hint(f"'cluster' maps each job name to its addresses; here only {{'worker': [...]}}, not {found}")
-    workers = cluster["worker"]
-    if workers != _HOSTS:
-        if isinstance(workers, list) and sorted(workers) == sorted(_HOSTS):
-            raise Hint("list the workers in the given order: every worker must see the same list, and the index "
-                       "refers to it")
-        if isinstance(workers, list) and workers and not any(":" in str(w) for w in workers):
-            raise Hint(f"each address needs its port, host:port: {_HOSTS[0]!r}, not {workers[0]!r}")
-        count = len(workers) if isinstance(workers, list) else 1
-        raise Hint(f"'worker' must list all three addresses, host:port, as given, not {count} "
-                   f"address{'es' if count != 1 else ''}: {_HOSTS}")
-    if not isinstance(task, dict) or task.get("type") != "worker":
-        got = f"not {task.get('type')!r}" if isinstance(task, dict) else f"not a {type(task).__name__}"
-        raise Hint(f"'task' needs 'type': 'worker', {got}: the cluster has only workers (worker 0 also acts as "
-                   "the chief)")
-    if task.get("index") == 2:
-        raise Hint("indices count from 0: the second worker is index 1")
-    if task.get("index") != 1 or isinstance(task.get("index"), bool):
-        raise Hint(f"'task' needs 'index': 1, an integer, not {task.get('index')!r}")
-    return "every worker gets the same cluster and its own index; worker 0 is the chief."
+        sgd, adam = (float(a) for a in answer)
+    except (TypeError, ValueError):
+        raise Hint(f"two numbers, please: got {answer!r}") from None
+    close = lambda a, b: math.isclose(a, b, rel_tol=0.02)  # noqa: E731
+    if not close(sgd, 4):
+        if close(sgd, 0.25):
+            raise Hint("reduce_mean divides by 16 (the replica's own batch), fewer than 64: each replica's loss, and "
+                       "so its gradient, is larger than its share, not smaller")
+        if close(sgd, 1):
+            raise Hint("each replica's mean over 16 examples is about the global mean; the strategy then SUMS the 4 "
+                       "replicas' gradients: 4 means add up to 4 times the mean")
+        if close(sgd, 16) or close(sgd, 64):
+            raise Hint("each replica divides by 16 instead of 64: its gradient is 64/16 = 4 times its share, and the "
+                       "sum over replicas is 4 times the right gradient (the factor is the number of replicas)")
+        raise Hint(f"sgd_factor = {sgd:g}: compare what each replica divides by (16) with what it should (64); "
+                   "SGD's update is the learning rate times the gradient")
+    if not close(adam, 1):
+        if close(adam, 4):
+            raise Hint("Adam divides the running mean of the gradients (m) by the root of the running mean of their "
+                       "squares (sqrt(v)): gradients 4 times larger make m 4 times and sqrt(v) 4 times larger")
+        if close(adam, 2) or close(adam, 0.25) or close(adam, 16):
+            raise Hint("with gradients 4 times larger, v (mean of squares) grows 16 times and sqrt(v) 4 times, as "
+                       "m does: work out m / sqrt(v)")
+        raise Hint(f"adam_factor = {adam:g}: write Adam's update as m / (sqrt(v) + epsilon) and scale every "
+                   "gradient by the sgd_factor you found")
+    return ("SGD takes steps 4 times too long, like a learning rate 4 times too high; Adam hardly notices (only its "
+            "tiny epsilon sees the scale), which is why this bug often goes unseen until someone switches optimizer.")
 
 
 def _check_logits_loss(loss) -> None:

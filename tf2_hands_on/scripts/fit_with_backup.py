@@ -3,7 +3,7 @@
 Run it, kill it at any moment, run the same command again: training resumes from the last completed epoch.
 It prints one JSON object per line (an epoch beginning or ending, with its loss) so the notebook can follow it.
 
-    python fit_with_backup.py --model model.keras --data train.npz --backup-dir backup --epochs 6 --batch 64
+    python fit_with_backup.py --model model.keras --data train.npz --backup-dir backup --epochs 6 --batch 64 --seed 42
 """
 
 import argparse
@@ -20,15 +20,34 @@ def log(**event):
     print(json.dumps(event), flush=True)
 
 
-class EpochLog(keras.callbacks.Callback):
-    """Prints each epoch's start, middle and end. Listed after BackupAndRestore: an 'end' line means it is saved."""
+class EpochOrder(keras.utils.PyDataset):
+    """Batches of (x, y) in an order drawn from (seed, epoch) alone, so that a restarted process sees in each epoch
+    what an uninterrupted one would. (A dataset reshuffled at every pass would start over at epoch 0's order.)"""
 
-    def __init__(self, steps_per_epoch):
+    def __init__(self, x, y, batch, seed):
         super().__init__()
-        self.halfway, self.epoch = steps_per_epoch // 2, 0
+        self.x, self.y, self.batch, self.seed = x, y, batch, seed
+        self.epoch = 0  # set by EpochLog when an epoch begins, a restored one included
+
+    def __len__(self):
+        return len(self.x) // self.batch
+
+    def __getitem__(self, i):
+        order = np.random.default_rng([self.seed, self.epoch]).permutation(len(self.x))
+        picked = order[i * self.batch:(i + 1) * self.batch]
+        return self.x[picked], self.y[picked]
+
+
+class EpochLog(keras.callbacks.Callback):
+    """Tells the data which epoch begins; prints each epoch's start, middle and end. Listed after BackupAndRestore:
+    an 'end' line means the epoch is saved."""
+
+    def __init__(self, data):
+        super().__init__()
+        self.data, self.halfway, self.epoch = data, len(data) // 2, 0
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch
+        self.epoch = self.data.epoch = epoch
         log(event="begin", epoch=epoch, time=time.time())
 
     def on_train_batch_end(self, batch, logs=None):
@@ -46,6 +65,7 @@ def main():
     parser.add_argument("--backup-dir", required=True, help="where BackupAndRestore keeps its state")
     parser.add_argument("--epochs", type=int, default=6)
     parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--seed", type=int, default=42, help="with the epoch number, fixes each epoch's order")
     parser.add_argument("--threads", type=int, default=1, help="CPU threads (1: the same result on every run)")
     args = parser.parse_args()
 
@@ -54,15 +74,14 @@ def main():
     tf.config.experimental.enable_op_determinism()
     with np.load(args.data) as arrays:
         x, y = arrays["x"], arrays["y"]
-    # The same order every epoch, whatever happened before: a restarted process must see the data an
-    # uninterrupted one would. (To shuffle, derive each epoch's order from the epoch number.)
-    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(args.batch, drop_remainder=True)
+    data = EpochOrder(x, y, args.batch, args.seed)
     model = keras.models.load_model(args.model, compile=False)
     model.compile(optimizer=keras.optimizers.Adam(1e-3),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     log(event="start", pid=os.getpid())
     backup = keras.callbacks.BackupAndRestore(args.backup_dir, double_checkpoint=True)
-    model.fit(dataset, epochs=args.epochs, shuffle=False, verbose=0, callbacks=[backup, EpochLog(len(x) // args.batch)])
+    # shuffle=False: Keras would otherwise reorder the batches itself, from a state a restart does not restore.
+    model.fit(data, epochs=args.epochs, shuffle=False, verbose=0, callbacks=[backup, EpochLog(data)])
     log(event="done")
 
 

@@ -5,7 +5,7 @@ its own index. Worker 0 is the chief: it writes the checkpoints that a restarted
 It prints one JSON object per line so the notebook can follow it.
 
     TF_CONFIG='{"cluster": {"worker": ["host0:port", "host1:port"]}, "task": {"type": "worker", "index": 0}}' \
-        python multiworker_train.py --model model.keras --data train.npz --checkpoint-dir ckpt --epochs 4
+        python multiworker_train.py --model model.keras --data train.npz --checkpoint-dir ckpt --epochs 4 --seed 42
 """
 
 import argparse
@@ -29,6 +29,7 @@ def main():
     parser.add_argument("--checkpoint-dir", required=True, help="where the chief keeps checkpoints")
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--global-batch", type=int, default=64, help="examples per step, over all workers")
+    parser.add_argument("--seed", type=int, default=42, help="with the epoch number, fixes each epoch's order")
     parser.add_argument("--threads", type=int, default=1, help="CPU threads per worker")
     args = parser.parse_args()
 
@@ -46,9 +47,14 @@ def main():
     options = tf.data.Options()
     # DATA: every worker reads the same file and keeps its share of each global batch.
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
-    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(args.global_batch, drop_remainder=True)
     steps_per_epoch = len(x) // args.global_batch
-    batches = strategy.experimental_distribute_dataset(dataset.with_options(options))
+
+    def epoch_batches(epoch):
+        """This epoch's global batches, in an order drawn from (seed, epoch) alone: the same on every worker
+        (DATA sharding needs it) and the same after a restart as in an uninterrupted run."""
+        order = np.random.default_rng([args.seed, epoch]).permutation(len(x))
+        dataset = tf.data.Dataset.from_tensor_slices((x[order], y[order])).batch(args.global_batch, drop_remainder=True)
+        return strategy.experimental_distribute_dataset(dataset.with_options(options))
 
     with strategy.scope():  # variables created here are mirrored on every worker and kept in sync
         model = keras.models.load_model(args.model, compile=False)
@@ -85,7 +91,7 @@ def main():
     while int(epoch.numpy()) < args.epochs:
         log(event="begin", worker=task["index"], epoch=int(epoch.numpy()), time=time.time())
         total = 0.0
-        for step, (images, labels) in enumerate(batches):
+        for step, (images, labels) in enumerate(epoch_batches(int(epoch.numpy()))):
             total += float(train_step(images, labels))
             if step == steps_per_epoch // 2:
                 log(event="step", worker=task["index"], epoch=int(epoch.numpy()), step=step, time=time.time())
