@@ -44,3 +44,13 @@ def test_show_plots_what_fit_logged_and_prints_the_command(tmp_path, capsys, mon
     assert (tmp_path / "home" / "figures" / "test_board.png").is_file()
     with pytest.raises(ValueError, match="no 'epoch_loss' scalars"):
         board.show(tmp_path / "empty", open_tensorboard=False)
+
+
+def test_no_room_on_binder_says_what_to_do_there(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("COLAB_RELEASE_TAG", raising=False)
+    monkeypatch.setenv("TENSORBOARD_PROXY_URL", "/user/a/proxy/%PORT%/")
+    monkeypatch.setattr(board.environment, "memory_headroom_mib", lambda: 300.0)
+    assert board.open_board(tmp_path) == "no room"
+    out = capsys.readouterr().out
+    assert "300 MB" in out and "plot below" in out and "Colab" in out
+    assert "other kernels" not in out

@@ -115,6 +115,26 @@ def test_02_3_a_reference_run_that_never_learns_is_not_blamed_on_the_learner(mon
     assert "says nothing about your answer" in message
 
 
+def test_02_3_a_failing_reference_run_is_not_called_the_learners_error(monkeypatch):
+    """The checker trains once on its own before calling any learner code: if that fails, it says so."""
+    def broken_fit(self, *args, **kwargs):
+        if not kwargs.get("callbacks"):
+            raise RuntimeError("out of memory")
+        return original_fit(self, *args, **kwargs)
+
+    original_fit = keras.Model.fit
+    monkeypatch.setattr(keras.Model, "fit", broken_fit)
+
+    class Good(keras.callbacks.Callback):
+        def __init__(self, target):
+            super().__init__()
+            self.target = target
+
+    result = verdict("02.3", Good)
+    assert not result and "own training run failed (RuntimeError: out of memory)" in result.message
+    assert "says nothing about your answer" in result.message and "your answer raised" not in result.message
+
+
 # Facts the notebook states in prose; proved here instead of in view.
 
 def test_keras_captures_plain_constructor_arguments_and_asks_get_config_for_others(tmp_path):

@@ -78,6 +78,46 @@ def test_fetch_into_a_kit_copies_the_verified_mirror_copy(isolated, monkeypatch)
     assert not paths.cache_dir().exists() and data.locate("toy").path == mirror / "toy"
 
 
+def test_fetch_into_offline_copies_a_verified_copy_from_the_course_cache(isolated, monkeypatch):
+    """No mirror, sockets blocked, a verified copy in the course's cache: it is copied, and a file the learner
+    already has in the target is kept as it is."""
+    other = b"\x00\x00\x08\x01\x00\x00\x00\x01\x07"
+    ds = data.Dataset(name="toy", title="Toy", source="test", files=(
+        data.RemoteFile("labels.gz", sha(IDX_LABELS), len(IDX_LABELS), (f"{closed_port_url()}/labels.gz",)),
+        data.RemoteFile("other.gz", sha(other), len(other), (f"{closed_port_url()}/other.gz",))))
+    register(monkeypatch, ds)
+    cached = paths.cache_dir() / "toy"
+    cached.mkdir(parents=True)
+    (cached / "labels.gz").write_bytes(IDX_LABELS)
+    (cached / "other.gz").write_bytes(other)
+    kit = isolated / "keras" / "datasets"
+    (kit / "toy").mkdir(parents=True)
+    (kit / "toy" / "other.gz").write_bytes(other)
+    learners = (kit / "toy" / "other.gz").stat().st_mtime_ns
+
+    def no_network(*args, **kwargs):
+        raise OSError("network blocked by the test")
+
+    monkeypatch.setattr(store.socket, "create_connection", no_network)
+    monkeypatch.setattr(store.socket.socket, "connect", no_network)
+    monkeypatch.setattr(store.urllib.request, "urlopen", lambda *a, **k: pytest.fail("network used"))
+    assert data.fetch("toy", into=kit) == kit / "toy"
+    assert (kit / "toy" / "labels.gz").read_bytes() == IDX_LABELS
+    assert (kit / "toy" / "other.gz").stat().st_mtime_ns == learners  # the learner's file, not replaced
+    assert sorted(p.name for p in cached.iterdir()) == ["labels.gz", "other.gz"]  # the source is left as it was
+    assert not list((kit / "toy").glob("*.part"))
+
+
+def test_fetch_into_skips_a_damaged_course_cache_copy(isolated, monkeypatch):
+    register(monkeypatch, toy_files(closed_port_url()))
+    cached = paths.cache_dir() / "toy"
+    cached.mkdir(parents=True)
+    (cached / "labels.gz").write_bytes(b"not the file")
+    with pytest.raises(data.DownloadError):
+        data.fetch("toy", into=isolated / "kit")
+    assert (cached / "labels.gz").read_bytes() == b"not the file"
+
+
 def test_corrupt_mirror_file_is_a_clear_error_and_left_untouched(isolated, monkeypatch):
     mirror = isolated / "mirror"
     (mirror / "toy").mkdir(parents=True)

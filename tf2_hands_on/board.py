@@ -50,8 +50,9 @@ def open_board(log_root) -> str:
         shell.run_line_magic("tensorboard", f"--logdir {log_root}")
     elif how == "no room":
         headroom = environment.memory_headroom_mib() or 0
-        print(f"TensorBoard needs about {TENSORBOARD_MIB} MB and this session has {headroom:,.0f} MB left: shut down "
-              f"other kernels, then run %load_ext tensorboard and %tensorboard --logdir {log_root} in a new cell.")
+        print(f"TensorBoard needs about {TENSORBOARD_MIB + SPARE_MIB} MB and this Binder session has {headroom:,.0f} MB "
+              f"left, so it stays closed; the plot below shows the same curves. To browse the logs in TensorBoard, "
+              f"run the notebook on Colab or on your own computer.")
     else:
         print(f"To browse the logs in TensorBoard, run in a terminal in the project folder: {command(log_root)}")
     return how

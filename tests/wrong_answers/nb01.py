@@ -37,25 +37,24 @@ def _math_module():
     return df
 
 
-def _stub_unchanged():
-    @tf.function
-    def scale(x, factor):
-        return x * factor
-    return scale
+def _train_step(step_spec=None, batch_spec=None, cast=True, **options):
+    signature = None if step_spec is None else [step_spec, batch_spec]
+
+    @tf.function(input_signature=signature, **options)
+    def train_step(step, batch):
+        learning_rate = 0.1 / (1.0 + (tf.cast(step, tf.float32) if cast else step))
+        return learning_rate * tf.reduce_mean(batch, axis=0)
+    return train_step
 
 
-def _reduce_retracing():
-    @tf.function(reduce_retracing=True)
-    def scale(x, factor):
-        return x * factor
-    return scale
+def _wrong_rate():
+    @tf.function(input_signature=[tf.TensorSpec([], tf.int32), tf.TensorSpec([None, 3], tf.float32)])
+    def train_step(step, batch):
+        return 0.1 / (1.0 + tf.cast(step, tf.float32)) * tf.reduce_sum(batch, axis=0)
+    return train_step
 
 
-def _signature(x_spec, factor_spec):
-    @tf.function(input_signature=[x_spec, factor_spec])
-    def scale(x, factor):
-        return x * factor
-    return scale
+STEP, ROWS = tf.TensorSpec([], tf.int32), tf.TensorSpec([None, 3], tf.float32)
 
 
 def _python_loop():
@@ -87,20 +86,19 @@ CORPUS = [
           ("shape ()",)),
     Wrong("01.1", "differentiates with a tape", _tape_inside, ("uses a tape", "by hand")),
     Wrong("01.1", "math.sin on a tensor", _math_module, ("math.sin", "tf.sin")),
-    Wrong("01.2", "keeps the plain decorator", _stub_unchanged, ("traced 20 times", "input_signature")),
-    Wrong("01.2", "reduce_retracing=True", _reduce_retracing, ("traced 20 times", "reduce_retracing")),
-    Wrong("01.2", "fixed length [3]", lambda: _signature(tf.TensorSpec([3], tf.float32), tf.TensorSpec([], tf.float32)),
-          ("shape (3,)", "[None]")),
-    Wrong("01.2", "factor as int32", lambda: _signature(tf.TensorSpec([None], tf.float32), tf.TensorSpec([], tf.int32)),
-          ("factor", "int32")),
-    Wrong("01.2", "factor as a vector",
-          lambda: _signature(tf.TensorSpec([None], tf.float32), tf.TensorSpec([None], tf.float32)),
-          ("factor", "shape (None,)", "shape=[]")),
-    Wrong("01.2", "x as float64",
-          lambda: _signature(tf.TensorSpec([None], tf.float64), tf.TensorSpec([], tf.float32)), ("x", "float64")),
-    Wrong("01.2", "factor as float64",
-          lambda: _signature(tf.TensorSpec([None], tf.float32), tf.TensorSpec([], tf.float64)), ("factor", "float64")),
-    Wrong("01.2", "no tf.function", lambda: lambda x, factor: x * factor, ("not a tf.function",)),
+    Wrong("01.2", "keeps the plain decorator", lambda: _train_step(cast=False), ("traced 12 times", "input_signature")),
+    Wrong("01.2", "reduce_retracing=True", lambda: _train_step(cast=False, reduce_retracing=True),
+          ("traced 12 times", "reduce_retracing")),
+    Wrong("01.2", "int step without a cast", lambda: _train_step(STEP, ROWS, cast=False), ("int32 tensor", "tf.cast")),
+    Wrong("01.2", "batch fixed at 32 rows", lambda: _train_step(STEP, tf.TensorSpec([32, 3], tf.float32)),
+          ("32 rows", "[None, 3]")),
+    Wrong("01.2", "batch as a vector", lambda: _train_step(STEP, tf.TensorSpec([None], tf.float32)),
+          ("two axes", "[None, 3]")),
+    Wrong("01.2", "batch as float64", lambda: _train_step(STEP, tf.TensorSpec([None, 3], tf.float64)),
+          ("float64", "float32")),
+    Wrong("01.2", "step as a vector", lambda: _train_step(tf.TensorSpec([None], tf.int32), ROWS), ("step", "scalar")),
+    Wrong("01.2", "sums the batch", _wrong_rate, ("expected", "reduce_mean"), hint=False),
+    Wrong("01.2", "no tf.function", lambda: lambda step, batch: batch, ("not a tf.function",)),
     Wrong("01.3", "does not sum", lambda: lambda a, b: (a[:, None, :] - b[None, :, :]) ** 2, ("5 x 4 x 3",)),
     Wrong("01.3", "distances via tf.norm", lambda: lambda a, b: tf.norm(a[:, None, :] - b[None, :, :], axis=-1),
           ("distances", "square")),

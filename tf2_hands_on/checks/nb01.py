@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from tf2_hands_on.exercises import Hint, answer_array, exercise, source
@@ -55,63 +56,79 @@ def _derivative(answer):
     return "df(x) = 2x sin(x) + x^2 cos(x) agrees with tf.GradientTape at 5 points."
 
 
+BATCH_ROWS = (32, 32, 17)  # one epoch's batches: the last is smaller
+_check_runs = itertools.count()  # each check uses new step numbers, so graphs cached by an earlier check do not count
+
+
 @exercise("01.2")
 def _no_retracing(answer):
-    """``scale(x, factor)``: a tf.function that traces once for any float32 vector x and any float factor."""
+    """``train_step(step, batch)``: a tf.function that traces once for any Python int step and any (n, 3) float32
+    batch, returning 0.1 / (1 + step) * mean(batch, axis=0)."""
     import numpy as np
     import tensorflow as tf
 
     if not hasattr(answer, "experimental_get_tracing_count"):
-        raise Hint(f"scale is a {type(answer).__name__}, not a tf.function: decorate it with @tf.function(...)")
+        raise Hint(f"train_step is a {type(answer).__name__}, not a tf.function: keep the @tf.function(...) decorator")
+    try:  # the check's own data, before any of the learner's code runs
+        rng = np.random.default_rng(0)
+        batches = {n: rng.normal(size=(n, 3)).astype("float32") for n in set(BATCH_ROWS)}
+        first = 1000 * next(_check_runs)
+        calls = [(step, BATCH_ROWS[step % 3]) for step in range(first, first + 12)]
+        expected = [0.1 / (1 + step) * batches[n].mean(axis=0) for step, n in calls]
+        inputs = [(step, tf.constant(batches[n])) for step, n in calls]
+    except Exception as e:
+        raise AssertionError(f"the check could not build its batches ({type(e).__name__}: {e}); this says nothing "
+                             "about your answer. Restart the kernel and run the check again.") from e
+    signature = answer.input_signature
     before = answer.experimental_get_tracing_count()
-    factors = [0.5 * k for k in range(1, 11)]
-    for length in (3, 7):
-        x = tf.range(length, dtype=tf.float32)
-        for factor in factors:
-            try:
-                result = answer(x, factor)
-            except (TypeError, ValueError) as e:
-                problem = _signature_problem(answer.input_signature)
-                if problem:
-                    raise Hint(problem) from e
-                if length == 7:
-                    raise Hint("scale works for 3 values but not 7: let the signature accept any length, "
-                               "tf.TensorSpec(shape=[None], dtype=tf.float32)") from e
-                raise Hint(f"scale(x, {factor}) raised {type(e).__name__}: a float factor must be accepted, "
-                           "e.g. tf.TensorSpec(shape=[], dtype=tf.float32)") from e
-            got = answer_array(result, "scale(x, factor)", answer)
-            assert np.allclose(got, np.arange(length) * factor), (
-                f"scale(x, {factor}) gave {got.tolist()}, expected x * factor.")
+    for (step, batch), want in zip(inputs, expected, strict=True):
+        try:
+            result = answer(step, batch)
+        except (TypeError, ValueError) as e:
+            raise Hint(_call_problem(signature, step, batch.shape[0], e)) from e
+        got = answer_array(result, f"train_step({step}, batch)", answer)
+        assert got.shape == want.shape and np.allclose(got, want, rtol=1e-5, atol=1e-7), (
+            f"train_step({step}, batch of {batch.shape[0]} rows) gave {np.round(got, 5).tolist()}, expected "
+            f"{np.round(want, 5).tolist()}: keep the computation, 0.1 / (1 + step) * tf.reduce_mean(batch, axis=0).")
     traces = answer.experimental_get_tracing_count() - before
-    if traces >= len(factors):
-        relaxed = ("reduce_retracing=True relaxes shapes, not Python numbers. "
-                   if getattr(answer, "_reduce_retracing", False) else "")  # a private flag; absent means no
-        raise Hint(f"it traced {traces} times for 20 calls: each new Python number is a new trace key. {relaxed}"
-                   "Give the function an input_signature, so every factor becomes a float32 tensor")
     if traces > 1:
-        raise Hint(f"it traced {traces} times: one trace per vector length. Use shape [None] in the signature")
-    return f"20 calls with 10 factors and 2 lengths caused {traces} new trace(s)."
+        relaxed = (" reduce_retracing=True relaxes shapes, not Python numbers."
+                   if getattr(answer, "_reduce_retracing", False) else "")  # a private flag; absent means no
+        raise Hint(f"it traced {traces} times for {len(inputs)} calls: each new Python int step is a new trace key, "
+                   f"a constant baked into its own graph.{relaxed} Give the function an input_signature that makes "
+                   "step a scalar tensor and lets batch have any number of rows (None)")
+    return (f"{len(inputs)} steps with batches of 32 and 17 rows caused {traces} new trace(s): step arrives as a "
+            "tensor, and None in the batch's shape accepts any n.")
 
 
-def _signature_problem(signature) -> str | None:
-    """What in scale's input_signature rejects a float32 vector x or a Python float factor, if anything."""
+def _call_problem(signature, step: int, rows: int, error: Exception) -> str:
+    """Why train_step(step, batch of ``rows`` rows) raised: a spec that rejects the call, or step's dtype in the
+    arithmetic; else the error itself."""
     import tensorflow as tf
 
     if not signature or len(signature) != 2 or not all(isinstance(spec, tf.TensorSpec) for spec in signature):
-        return None
-    x, factor = signature
-    if x.dtype != tf.float32:
-        return f"your input_signature declares x as {x.dtype.name}, but x is a float32 vector: dtype=tf.float32"
-    if x.shape.rank is not None and (x.shape.rank != 1 or x.shape[0] is not None):
-        return (f"your input_signature declares x with shape {tuple(x.shape)}, so only that shape fits: "
-                "any length is tf.TensorSpec(shape=[None], dtype=tf.float32)")
-    if factor.dtype != tf.float32:
-        why = "cannot hold 0.5" if factor.dtype.is_integer else "does not multiply a float32 x"
-        return f"your input_signature declares factor as {factor.dtype.name}, which {why}: use dtype=tf.float32"
-    if factor.shape.rank not in (None, 0):
-        return (f"your input_signature declares factor with shape {tuple(factor.shape)}, but a Python number is "
-                "a scalar: tf.TensorSpec(shape=[], dtype=tf.float32)")
-    return None
+        return f"train_step({step}, batch) raised {type(error).__name__}: {error}"
+    step_spec, batch_spec = signature
+    if step_spec.shape.rank not in (None, 0):
+        return (f"your input_signature declares step with shape {tuple(step_spec.shape)}, but a step number is a "
+                "scalar: tf.TensorSpec(shape=[], dtype=tf.int32)")
+    if not (step_spec.dtype.is_integer or step_spec.dtype.is_floating):
+        return f"your input_signature declares step as {step_spec.dtype.name}: a step number is an int, e.g. tf.int32"
+    if batch_spec.dtype != tf.float32:
+        return f"your input_signature declares batch as {batch_spec.dtype.name}, but the batches are float32"
+    shape = batch_spec.shape
+    if shape.rank is not None and shape.rank != 2:
+        return (f"your input_signature declares batch with shape {tuple(shape)}, but a batch has two axes, (n, 3): "
+                "tf.TensorSpec(shape=[None, 3], dtype=tf.float32)")
+    if shape.rank == 2 and shape[0] is not None and shape[0] != rows:
+        return (f"your input_signature fixes the batch at {shape[0]} rows, and this batch has {rows}: None in the "
+                "shape, [None, 3], accepts any number of rows")
+    if shape.rank == 2 and shape[1] not in (None, 3):
+        return f"your input_signature gives each row {shape[1]} values, but the batches have 3: shape [None, 3]"
+    if step_spec.dtype.is_integer and "Expected int" in str(error):
+        return (f"step is now an {step_spec.dtype.name} tensor, and 1.0 + step mixes a float with an integer tensor "
+                f"({error}): cast it first, tf.cast(step, tf.float32)")
+    return f"train_step({step}, batch) raised {type(error).__name__}: {error}"
 
 
 def _untraceable(fn) -> list[str]:

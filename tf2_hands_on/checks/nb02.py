@@ -217,9 +217,13 @@ def _stop_at_accuracy(answer):
                       metrics=["accuracy"])
         return model.fit(x, y, epochs=40, batch_size=32, shuffle=False, verbose=0, callbacks=callbacks).history
 
-    full = train([])
-    keys = sorted(full)  # what logs holds at the end of an epoch here: ['accuracy', 'loss']
-    accuracies = full["accuracy"]
+    try:  # the check's own steps, before any of the learner's code runs: their failure is not the learner's
+        full = train([])
+        keys = sorted(full)  # what logs holds at the end of an epoch here: ['accuracy', 'loss']
+        accuracies = list(full["accuracy"])
+    except Exception as e:
+        raise AssertionError(f"the check's own training run failed ({type(e).__name__}: {e}); this says nothing "
+                             "about your answer. Restart the kernel and run the check again.") from e
     targets = [t for t in (0.7, 0.9) if max(accuracies) >= t]  # the reference run reaches both (tests)
     if len(targets) < 2:  # a Keras whose run learns differently: targets the run reaches, after its first epoch
         targets = sorted({a for a in accuracies[1:] if a > accuracies[0]})[-2:]

@@ -363,8 +363,8 @@ def _fetch_archive(ds: Dataset, target: Path) -> None:
 def fetch(name: str, into: Path | None = None) -> Path:
     """Return the folder that holds a verified copy of dataset ``name``, downloading it if needed.
 
-    With ``into`` (a workshop kit's folder), the copy is made in ``into/<name>`` whatever the mirror and the
-    cache hold: copied from a verified mirror copy when there is one, else downloaded. A damaged or incomplete
+    With ``into`` (a workshop kit's folder, Keras' cache), the copy is made in ``into/<name>``: copied from a
+    verified mirror copy when there is one, else from a verified copy in the course's cache, else downloaded. A damaged or incomplete
     copy already there is reported and left untouched.
 
     Raises :class:`ChecksumError` for a bad copy and :class:`DownloadError` when offline.
@@ -390,16 +390,26 @@ def _download_into(ds: Dataset, target: Path) -> Path:
     return target
 
 
-def _fill(ds: Dataset, target: Path) -> Path:
-    """For ``fetch(into=...)``: fill ``target`` from a verified mirror copy, else download."""
+def _verified_source(ds: Dataset, target: Path) -> Path | None:
+    """A verified copy of ``ds`` to copy into ``target``: the mirror's, else the course cache's; None if neither."""
     mirror = mirror_dir()
+    places = ([("mirror", mirror / ds.name)] if mirror is not None else []) + [("cache", paths.cache_dir() / ds.name)]
+    for where, root in places:
+        if root.resolve() != target.resolve() and _inspect(where, root, ds).status == where:
+            return root
+    return None
+
+
+def _fill(ds: Dataset, target: Path) -> Path:
+    """For ``fetch(into=...)``: fill ``target`` from a verified mirror copy, else from a verified copy in the
+    course's cache, else download. Files already in ``target`` are kept, never overwritten."""
     state = _inspect("cache", target, ds)
     if state.status == "cache":
         return target
     if state.status == "corrupt":
         raise DataError(f"{target} holds a damaged or incomplete copy; it was left untouched. {state.detail}")
-    source = mirror / ds.name if mirror is not None else None
-    if source is None or _inspect("mirror", source, ds).status != "mirror":
+    source = _verified_source(ds, target)
+    if source is None:
         return _download_into(ds, target)
     target.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{ds.name}.", suffix=".part", dir=target))
