@@ -12,21 +12,37 @@ def verdict(exercise_id, answer):
     return exercises.check(exercise_id, answer, quiet=True)
 
 
-def test_09_1_causal():
-    assert verdict("09.1", lambda n: np.tril(np.ones((n, n), dtype=bool)))
-    assert not (v := verdict("09.1", lambda n: None))
+def test_09_1_sliding_window():
+    assert verdict("09.1", lambda t, w, b: list(range(max(0, t - b * (w - 1)), t + 1)))
+    assert verdict("09.1", lambda t, w, b: set(range(max(0, t - b * (w - 1)), t + 1)))  # any collection of ints
+    assert verdict("09.1", lambda t, w, b: np.arange(max(0, t - b * (w - 1)), t + 1))
+
+    def by_matrix_powers(t, w, blocks):  # the brute-force way: compose the window mask `blocks` times
+        i, j = np.indices((t + 1, t + 1))
+        window = ((j <= i) & (j > i - w)).astype(int)
+        reach = np.linalg.matrix_power(window, blocks)
+        return np.flatnonzero(reach[t]).tolist()
+
+    assert verdict("09.1", by_matrix_powers)
+    assert not (v := verdict("09.1", lambda t, w, b: None))
     assert "returned None" in v.message
-    assert not (v := verdict("09.1", lambda n: np.tril(np.ones((n, n + 1), dtype=bool))))
-    assert "shape" in v.message
-    assert not (v := verdict("09.1", lambda n: np.tril(np.ones((n, n)))))
-    assert "booleans" in v.message
-    assert not (v := verdict("09.1", lambda n: np.triu(np.ones((n, n), dtype=bool))))
-    assert "transpose" in v.message
-    assert not (v := verdict("09.1", lambda n: np.tril(np.ones((n, n), dtype=bool), k=-1)))
-    assert "keep the diagonal" in v.message
-    assert not (v := verdict("09.1", lambda n: np.ones((n, n), dtype=bool)))
-    assert "lower-triangular" in v.message
-    assert not (v := verdict("09.1", np.tril(np.ones((3, 3), dtype=bool))))
+    assert not (v := verdict("09.1", lambda t, w, b: list(range(max(0, t - w + 1), t + 1))))
+    assert "one block" in v.message
+    assert not (v := verdict("09.1", lambda t, w, b: list(range(max(0, t - b * w), t + 1))))
+    assert "w - 1" in v.message
+    assert not (v := verdict("09.1", lambda t, w, b: list(range(t - b * (w - 1), t + 1))))
+    assert "max(0" in v.message
+    assert not (v := verdict("09.1", lambda t, w, b: list(range(max(0, t - b * (w - 1)), t))))
+    assert "include t" in v.message
+    assert not (v := verdict("09.1", lambda t, w, b: list(range(t + 1))))
+    assert "full causal mask" in v.message
+    assert not (v := verdict("09.1", lambda t, w, b: list(range(t, t + b * (w - 1) + 1))))
+    assert "future" in v.message
+    assert not (v := verdict("09.1", lambda t, w, b: [t - 1]))
+    assert "expected positions" in v.message
+    assert not (v := verdict("09.1", lambda t, w, b: 3))
+    assert "list of positions" in v.message
+    assert not (v := verdict("09.1", [1, 2, 3]))
     assert "function itself" in v.message
 
 

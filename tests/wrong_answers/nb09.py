@@ -6,49 +6,55 @@ import numpy as np
 
 from tests.wrong_answers import Wrong
 
-# 09.1: causal(n), True where query i may attend to key j
+# 09.1: visible(t, w, blocks), the input positions that reach position t through stacked sliding windows
 
 
-def _upper():
-    def causal(n):
-        return np.triu(np.ones((n, n), dtype=bool))
-    return causal
+def _visible(first):
+    def visible(t, w, blocks):
+        return list(range(first(t, w, blocks), t + 1))
+    return visible
 
 
-def _no_diagonal():
-    def causal(n):
-        return np.tril(np.ones((n, n), dtype=bool), k=-1)
-    return causal
+def _one_block():
+    return _visible(lambda t, w, blocks: max(0, t - w + 1))
 
 
-def _float_ones():
-    def causal(n):
-        return np.tril(np.ones((n, n)))
-    return causal
+def _w_per_block():
+    return _visible(lambda t, w, blocks: max(0, t - blocks * w))
 
 
-def _mask_no_return():
-    def causal(n):
-        mask = np.tril(np.ones((n, n), dtype=bool))  # noqa: F841 (the mistake: never returned)
-    return causal
+def _w_minus_one_once():
+    return _visible(lambda t, w, blocks: max(0, t - blocks * w + 1))
 
 
-def _future_marked():
-    def causal(n):
-        return np.triu(np.ones((n, n), dtype=bool), k=1)
-    return causal
+def _no_clamp():
+    return _visible(lambda t, w, blocks: t - blocks * (w - 1))
 
 
-def _one_step_ahead():
-    def causal(n):
-        return np.tril(np.ones((n, n), dtype=bool), k=1)
-    return causal
+def _reach_multiplies():
+    return _visible(lambda t, w, blocks: max(0, t - (w - 1) ** blocks))
 
 
-def _fixed_size():
-    def causal(n):
-        return np.tril(np.ones((4, 4), dtype=bool))
-    return causal
+def _whole_past():
+    return _visible(lambda t, w, blocks: 0)
+
+
+def _without_itself():
+    def visible(t, w, blocks):
+        return list(range(max(0, t - blocks * (w - 1)), t))
+    return visible
+
+
+def _looks_ahead():
+    def visible(t, w, blocks):
+        return list(range(t, t + blocks * (w - 1) + 1))  # the mistake: the window drawn the wrong way
+    return visible
+
+
+def _visible_no_return():
+    def visible(t, w, blocks):
+        positions = list(range(max(0, t - blocks * (w - 1)), t + 1))  # noqa: F841 (the mistake: never returned)
+    return visible
 
 
 # 09.2: causal attention by hand on the notebook's q, k, v
@@ -127,13 +133,15 @@ def _count_no_return():
 
 
 CORPUS = [
-    Wrong("09.1", "upper triangle", _upper, ("transpose",)),
-    Wrong("09.1", "no diagonal", _no_diagonal, ("keep the diagonal",)),
-    Wrong("09.1", "float ones", _float_ones, ("float64", "dtype=bool")),
-    Wrong("09.1", "no return statement", _mask_no_return, ("no return statement", "'return mask'")),
-    Wrong("09.1", "True marks the future", _future_marked, ("True marks the future", "~")),
-    Wrong("09.1", "k=1", _one_step_ahead, ("k=1", "future")),
-    Wrong("09.1", "size fixed at 4", _fixed_size, ("causal(7)", "(4, 4)")),
+    Wrong("09.1", "one block only", _one_block, ("one block",)),
+    Wrong("09.1", "w per block, not w - 1", _w_per_block, ("w - 1",)),
+    Wrong("09.1", "the position itself subtracted once", _w_minus_one_once, ("blocks * (w - 1)",)),
+    Wrong("09.1", "negative positions", _no_clamp, ("start at 0", "max(0")),
+    Wrong("09.1", "the reach multiplies", _reach_multiplies, ("adds up",)),
+    Wrong("09.1", "the whole past", _whole_past, ("full causal mask",)),
+    Wrong("09.1", "without the position itself", _without_itself, ("include t",)),
+    Wrong("09.1", "the future", _looks_ahead, ("future",)),
+    Wrong("09.1", "no return statement", _visible_no_return, ("no return statement", "'return positions'")),
     Wrong("09.2", "no mask", _no_mask, ("no mask",)),
     Wrong("09.2", "no scaling", _no_scale, ("sqrt(2)",)),
     Wrong("09.2", "masked with 0, not -inf", _masked_with_zero, ("0", "-inf", "exp(0) = 1")),

@@ -5,40 +5,58 @@ from __future__ import annotations
 from tf2_hands_on.exercises import Hint, exercise, none_returned
 
 
-@exercise("09.1")
-def _causal(answer):
-    """``causal(n)``: an n x n boolean array, True where query i may attend to key j (j <= i)."""
-    import numpy as np
+def _visible(t, w, blocks):
+    """The input positions that can reach the output at position t through ``blocks`` sliding windows of w."""
+    return list(range(max(0, t - blocks * (w - 1)), t + 1))
 
+
+_VISIBLE_CASES = ((40, 4, 3), (5, 4, 3), (20, 1, 5), (7, 8, 1), (30, 4, 2), (12, 5, 2))
+_VISIBLE_MISTAKES = (  # (a wrong visible(t, w, blocks), its hint)
+    (lambda t, w, b: list(range(max(0, t - w + 1), t + 1)),
+     "that is one block's window. Block 2 attends to block 1's outputs, and each of those already mixed in its own "
+     "window: every block reaches w - 1 positions further back"),
+    (lambda t, w, b: list(range(max(0, t - b * w), t + 1)),
+     "one position too far back per block: the window of w includes the position itself, so a block reaches "
+     "w - 1 positions back, not w"),
+    (lambda t, w, b: list(range(max(0, t - b * w + 1), t + 1)),
+     "you subtracted the position itself once, but every block's window includes it: each block reaches "
+     "w - 1 positions back, so the stack reaches blocks * (w - 1)"),
+    (lambda t, w, b: list(range(t - b * (w - 1), t + 1)),
+     "positions start at 0: near the start of the text the window is cut off (use max(0, ...))"),
+    (lambda t, w, b: list(range(max(0, t - b * (w - 1)), t)),
+     "a position always sees itself (the window includes i): include t"),
+    (lambda t, w, b: list(range(0, t + 1)),
+     "that is the full causal mask, which sees every earlier position: the sliding window cuts off the distant past"),
+    (lambda t, w, b: list(range(max(0, t - (w - 1) ** b), t + 1)),
+     "the reach adds up block by block (w - 1 each), it does not multiply"),
+)
+
+
+@exercise("09.1")
+def _sliding_window(answer):
+    """``visible(t, w, blocks)``: the input positions a stack of sliding-window blocks lets position t see."""
     if not callable(answer):
-        raise Hint("pass the function itself (causal), not its result")
-    for n in (4, 7, 1):
-        got = answer(n)
+        raise Hint("pass the function itself (visible), not its result")
+    for case in _VISIBLE_CASES:
+        got = answer(*case)
         if got is None:
-            raise none_returned(answer, f"causal({n})")
-        got = np.asarray(got)
-        want = np.tril(np.ones((n, n), dtype=bool))
-        if got.shape != (n, n):
-            raise Hint(f"causal({n}) should have shape ({n}, {n}), got {got.shape}")
-        if got.dtype != bool:
-            raise Hint(f"return booleans (True = may attend), not {got.dtype}: e.g. with dtype=bool")
-        if n > 1 and np.array_equal(got, want.T):
-            raise Hint("that is the transpose: rows are query positions, and row i may see columns 0..i")
-        if n > 1 and np.array_equal(got, ~want):
-            raise Hint("True marks the future here, the positions to hide (PyTorch's attn_mask convention); here "
-                       "True means 'may attend': invert it with ~, or build it with np.tril")
-        if n > 1 and np.array_equal(got, np.tril(want, k=-1)):
-            raise Hint("a position may attend to itself: keep the diagonal")
-        if n > 1 and got.all():
-            raise Hint("all True: every position sees the whole sequence, the future too. The mask must be "
-                       "lower-triangular (np.tril)")
-        shifted = next((k for k in range(1, n) if np.array_equal(got, np.tril(np.ones((n, n), dtype=bool), k=k))), 0)
-        if shifted:
-            raise Hint(f"that is np.tril(..., k={shifted}): each position sees {shifted} step(s) into the future. "
-                       "Leave k at 0")
-        if not np.array_equal(got, want):
-            raise Hint(f"causal({n}) is not lower-triangular with its diagonal: row i must be True for j <= i only")
-    return "lower-triangular: each position sees itself and the past, never the future."
+            raise none_returned(answer, f"visible{case}")
+        try:
+            got = sorted(int(p) for p in got)
+        except (TypeError, ValueError):
+            raise Hint(f"visible{case} should be a list of positions (ints), got {got!r}") from None
+        want = _visible(*case)
+        if got == want:
+            continue
+        if any(p > case[0] for p in got):
+            raise Hint("the mask never lets a position see the future: no position after t")
+        for mistake, hint in _VISIBLE_MISTAKES:
+            if got == mistake(*case):
+                raise Hint(hint)
+        t, w, blocks = case
+        raise Hint(f"for t={t}, w={w}, blocks={blocks}: expected positions {want[0]}..{want[-1]}, got {got}")
+    return ("each block adds w - 1 positions of reach: depth widens a narrow window, which is how sliding-window "
+            "models read long texts.")
 
 
 Q = ((1.0, 0.0), (0.0, 1.0), (1.0, 1.0))
