@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.wrong_answers.nb08 import FORMATS  # the right answer to 08.3, shared with the corpus
 from tf2_hands_on import exercises
 
 
@@ -87,14 +86,23 @@ def test_08_2_global_masks():
     assert verdict("08.2", with_quantile) and verdict("08.2", with_floor)
 
 
+def choose(size_kb, accuracy, latency_ms, max_kb, min_accuracy):
+    fits = [name for name in latency_ms if size_kb[name] <= max_kb and accuracy[name] >= min_accuracy]
+    return min(fits, key=latency_ms.get) if fits else None
 
 
-def test_08_3_formats():
-    assert verdict("08.3", dict(FORMATS))
-    assert "the dictionary" in verdict("08.3", list(FORMATS.values())).message
-    assert "missing" in verdict("08.3", {k: v for k, v in list(FORMATS.items())[1:]}).message
-    assert "still None" in verdict("08.3", {**FORMATS, "serve it with TensorFlow Serving": None}).message
-    assert "is not one of" in verdict("08.3", {**FORMATS, "train it further next week": "h5"}).message
-    wrong = verdict("08.3", {**FORMATS, "a microcontroller that only does integer arithmetic": "litert_dynamic"})
-    assert "integer-only hardware" in wrong.message
-    assert "TensorFlow Serving loads" in verdict("08.3", {**FORMATS, "serve it with TensorFlow Serving": "keras"}).message
+def test_08_3_choose():
+    assert verdict("08.3", choose)
+
+    def by_sorting(size_kb, accuracy, latency_ms, max_kb, min_accuracy):  # another right way
+        for name in sorted(latency_ms, key=latency_ms.get):
+            if size_kb[name] <= max_kb and accuracy[name] >= min_accuracy:
+                return name
+        return None
+
+    assert verdict("08.3", by_sorting)
+    assert "pass the function itself" in verdict("08.3", "litert_int8").message
+    assert "returned None" in verdict("08.3", lambda *args: None).message
+    assert "is not one of the formats" in verdict("08.3", lambda *args: "tflite_int8").message
+    smallest = lambda s, a, t, kb, acc: min([n for n in t if s[n] <= kb and a[n] >= acc] or [None], key=s.get)  # noqa: E731
+    assert "lowest latency" in verdict("08.3", smallest).message

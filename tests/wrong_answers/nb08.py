@@ -130,23 +130,56 @@ def _one_flat_mask():
     return global_masks
 
 
-# 08.3: a format per job
-
-FORMATS = {
-    "train it further next week": "keras",
-    "serve it with TensorFlow Serving": "savedmodel",
-    "a microcontroller that only does integer arithmetic": "litert_int8",
-    "a phone GPU: half the size, still floating-point maths": "litert_float16",
-    "a quarter of the size, and no calibration data at hand": "litert_dynamic",
-}
+# 08.3: choose(size_kb, accuracy, latency_ms, max_kb, min_accuracy) -> the fastest format within both limits
 
 
-def _with(**changes):
-    jobs = {"train": "train it further next week", "serve": "serve it with TensorFlow Serving",
-            "mcu": "a microcontroller that only does integer arithmetic",
-            "gpu": "a phone GPU: half the size, still floating-point maths",
-            "quarter": "a quarter of the size, and no calibration data at hand"}
-    return {**FORMATS, **{jobs[key]: value for key, value in changes.items()}}
+def _smallest():
+    def choose(size_kb, accuracy, latency_ms, max_kb, min_accuracy):
+        fits = [n for n in latency_ms if size_kb[n] <= max_kb and accuracy[n] >= min_accuracy]
+        return min(fits, key=size_kb.get) if fits else None
+    return choose
+
+
+def _no_size_limit():
+    def choose(size_kb, accuracy, latency_ms, max_kb, min_accuracy):
+        fits = [n for n in latency_ms if accuracy[n] >= min_accuracy]
+        return min(fits, key=latency_ms.get) if fits else None
+    return choose
+
+
+def _no_accuracy_limit():
+    def choose(size_kb, accuracy, latency_ms, max_kb, min_accuracy):
+        fits = [n for n in latency_ms if size_kb[n] <= max_kb]
+        return min(fits, key=latency_ms.get) if fits else None
+    return choose
+
+
+def _strict_limits():
+    def choose(size_kb, accuracy, latency_ms, max_kb, min_accuracy):
+        fits = [n for n in latency_ms if size_kb[n] < max_kb and accuracy[n] > min_accuracy]
+        return min(fits, key=latency_ms.get) if fits else None
+    return choose
+
+
+def _the_latency():
+    def choose(size_kb, accuracy, latency_ms, max_kb, min_accuracy):
+        fits = [latency_ms[n] for n in latency_ms if size_kb[n] <= max_kb and accuracy[n] >= min_accuracy]
+        return min(fits) if fits else None
+    return choose
+
+
+def _fastest_overall_when_nothing_fits():
+    def choose(size_kb, accuracy, latency_ms, max_kb, min_accuracy):
+        fits = [n for n in latency_ms if size_kb[n] <= max_kb and accuracy[n] >= min_accuracy]
+        return min(fits or latency_ms, key=latency_ms.get)
+    return choose
+
+
+def _most_accurate():
+    def choose(size_kb, accuracy, latency_ms, max_kb, min_accuracy):
+        fits = [n for n in latency_ms if size_kb[n] <= max_kb and accuracy[n] >= min_accuracy]
+        return max(fits, key=accuracy.get) if fits else None
+    return choose
 
 
 CORPUS = [
@@ -166,13 +199,11 @@ CORPUS = [
     Wrong("08.2", "pruned kernels, not masks", _pruned_kernels, ("pruned kernels",)),
     Wrong("08.2", "np.percentile of a fraction", _percentile_of_a_fraction, ("np.percentile", "100")),
     Wrong("08.2", "one flat mask", _one_flat_mask, ("one mask per kernel", "ndarray")),
-    Wrong("08.3", "SavedModel to train further", lambda: _with(train="savedmodel"), ("not savedmodel", "optimizer")),
-    Wrong("08.3", "Keras file for Serving", lambda: _with(serve="keras"), ("not keras", "SavedModel")),
-    Wrong("08.3", "dynamic range on a microcontroller", lambda: _with(mcu="litert_dynamic"),
-          ("not litert_dynamic", "float")),
-    Wrong("08.3", "int8 without calibration data", lambda: _with(quarter="litert_int8"),
-          ("not litert_int8", "representative dataset")),
-    Wrong("08.3", "float32 on the phone GPU", lambda: _with(gpu="litert_float32"), ("not litert_float32", "half")),
-    Wrong("08.3", "TFLite names", lambda: _with(mcu="tflite_int8"), ("'tflite_int8'", "litert_")),
-    Wrong("08.3", "a file extension", lambda: _with(train=".keras"), ("'.keras'", "is not one of")),
+    Wrong("08.3", "the smallest, not the fastest", _smallest, ("smallest", "lowest latency")),
+    Wrong("08.3", "size limit ignored", _no_size_limit, ("over max_kb",)),
+    Wrong("08.3", "accuracy limit ignored", _no_accuracy_limit, ("under min_accuracy",)),
+    Wrong("08.3", "limits met exactly count as missed", _strict_limits, ("exactly", "<=")),
+    Wrong("08.3", "the latency, not the name", _the_latency, ("a number", "name")),
+    Wrong("08.3", "something even when nothing fits", _fastest_overall_when_nothing_fits, ("return None",)),
+    Wrong("08.3", "the most accurate, not the fastest", _most_accurate, ("most accurate",)),
 ]

@@ -112,45 +112,61 @@ def _global_masks(answer):
     return "one threshold for all: the layer with small weights (the second) loses the most."
 
 
-_FORMATS = ("keras", "savedmodel", "litert_float32", "litert_float16", "litert_dynamic", "litert_int8")
-_WHAT = {  # what each format is, to say what a wrong choice actually gives
-    "keras": "a .keras file that Keras loads, optimizer state included",
-    "savedmodel": "a SavedModel folder: a TensorFlow graph, without the Keras optimizer's state",
-    "litert_float32": "a LiteRT file of float32 weights, full size",
-    "litert_float16": "LiteRT with float16 weights, half the size, float maths",
-    "litert_dynamic": "LiteRT with int8 weights but float activations, no calibration data needed",
-    "litert_int8": "LiteRT with every tensor in int8, calibrated on a representative dataset",
-}
-_JOBS = {
-    "train it further next week": ("keras", "only the .keras file keeps the architecture and the optimizer's state "
-                                   "that training resumes from"),
-    "serve it with TensorFlow Serving": ("savedmodel", "TensorFlow Serving loads SavedModel folders (model.export)"),
-    "a microcontroller that only does integer arithmetic": ("litert_int8", "integer-only hardware needs every "
-                                                            "tensor in int8: full-integer quantisation"),
-    "a phone GPU: half the size, still floating-point maths": ("litert_float16", "float16 halves the weights and "
-                                                               "GPUs compute in 16-bit floats natively"),
-    "a quarter of the size, and no calibration data at hand": ("litert_dynamic", "dynamic-range quantisation stores "
-                                                               "int8 weights and needs no representative dataset"),
-}
+# 08.3: (size_kb, accuracy, latency_ms, max_kb, min_accuracy, the right format). Each table separates one mistake:
+# the smallest or the most accurate format is not the fastest that fits, limits met exactly count, nothing may fit.
+_NAMES = ("keras", "litert_float32", "litert_float16", "litert_dynamic", "litert_int8")
+_TABLES = (
+    ((2724, 909, 455, 231, 232), (89.1, 89.1, 89.1, 88.7, 88.8), (0.01, 0.05, 0.08, 0.07, 0.06), 300, 88.5,
+     "litert_int8"),
+    ((2724, 909, 455, 231, 232), (89.1, 89.1, 89.1, 88.7, 88.8), (0.9, 0.05, 0.08, 0.07, 0.06), 300, 88.5,
+     "litert_int8"),
+    ((2724, 909, 455, 231, 232), (89.1, 89.1, 89.1, 88.9, 88.2), (0.9, 0.05, 0.08, 0.07, 0.06), 300, 88.5,
+     "litert_dynamic"),
+    ((2724, 909, 455, 231, 232), (89.1, 89.1, 89.1, 88.9, 88.8), (0.9, 0.05, 0.04, 0.07, 0.06), 1000, 88.5,
+     "litert_float16"),
+    ((2724, 909, 455, 231, 232), (89.1, 89.1, 89.0, 88.9, 88.8), (0.9, 0.05, 0.04, 0.07, 0.06), 455, 89.0,
+     "litert_float16"),
+    ((2724, 909, 455, 231, 232), (89.1, 89.1, 89.1, 88.9, 88.8), (0.9, 0.05, 0.08, 0.07, 0.06), 200, 80.0, None),
+    ((2724, 909, 455, 231, 232), (89.1, 89.1, 89.1, 88.9, 88.8), (0.9, 0.05, 0.08, 0.07, 0.06), 3000, 89.5, None),
+)
+
+
+def _table(sizes, accuracies, latencies):
+    return tuple(dict(zip(_NAMES, column, strict=True)) for column in (sizes, accuracies, latencies))
 
 
 @exercise("08.3")
-def _formats(answer):
-    """A dict: each job in _JOBS -> the format for it."""
-    if not isinstance(answer, dict):
-        raise Hint("answer with the dictionary from the answer cell, one format per job")
-    missing = [job for job in _JOBS if job not in answer]
-    if missing:
-        raise Hint(f"keep every job from the answer cell as a key; missing: {missing[0]!r}")
-    for job, (right, why) in _JOBS.items():
-        got = answer[job]
+def _choose(answer):
+    """``choose(size_kb, accuracy, latency_ms, max_kb, min_accuracy)``: the fastest format within both limits."""
+    if not callable(answer):
+        raise Hint("pass the function itself (choose), not its result")
+    for sizes, accuracies, latencies, max_kb, min_accuracy, right in _TABLES:
+        size_kb, accuracy, latency_ms = _table(sizes, accuracies, latencies)
+        got = answer(dict(size_kb), dict(accuracy), dict(latency_ms), max_kb, min_accuracy)
+        case = f"with max_kb={max_kb} and min_accuracy={min_accuracy}"
+        fits = [n for n in _NAMES if size_kb[n] <= max_kb and accuracy[n] >= min_accuracy]
+        if got is None and right is None:
+            continue
         if got is None:
-            raise Hint(f"{job!r} is still None: fill in a format")
-        if isinstance(got, str) and got.startswith("tflite"):
-            raise Hint(f"{job!r}: {got!r}: LiteRT is TFLite's new name, and the formats here are spelled "
-                       f"'litert_...' ({', '.join(_FORMATS)})")
-        if got not in _FORMATS:
-            raise Hint(f"{job!r}: {got!r} is not one of {', '.join(_FORMATS)}")
+            if any(size_kb[n] == max_kb or accuracy[n] == min_accuracy for n in fits):
+                raise Hint(f"{case}: {right} meets a limit exactly, and a limit met exactly is met: use <= and >=")
+            raise none_returned(answer, f"choose(..., max_kb={max_kb}, min_accuracy={min_accuracy})")
+        if isinstance(got, int | float) and not isinstance(got, bool):
+            raise Hint(f"{case}: you returned a number ({got}); return the format's name, a key of the dicts")
+        if got not in _NAMES:
+            raise Hint(f"{case}: {got!r} is not one of the formats: {', '.join(_NAMES)}")
+        if right is None:
+            what = "the size limit" if size_kb[got] > max_kb else "the accuracy limit"
+            raise Hint(f"{case}: no format meets both limits ({got} misses {what}): return None")
+        if size_kb[got] > max_kb:
+            raise Hint(f"{case}: {got} is {size_kb[got]:,} KB, over max_kb: keep only formats within the size limit")
+        if accuracy[got] < min_accuracy:
+            raise Hint(f"{case}: {got} reaches {accuracy[got]} %, under min_accuracy: keep only formats that reach it")
         if got != right:
-            raise Hint(f"{job!r}: not {got} ({_WHAT[got]}): {why}")
-    return "one model, several files: each deployment gets the format its runtime needs."
+            if got == min(fits, key=size_kb.get):
+                raise Hint(f"{case}: {got} is the smallest that fits, but {right} is faster: among the formats "
+                           "that fit, pick the lowest latency")
+            if got == max(fits, key=accuracy.get):
+                raise Hint(f"{case}: {got} is the most accurate that fits, but {right} is faster")
+            raise Hint(f"{case}: expected {right}, the fastest of {', '.join(fits)}; got {got}")
+    return "filter by the limits, then rank by what you optimise: the decision a deployment makes from its table."
