@@ -28,7 +28,13 @@ def test_05_1_shuffle_then_batch():
 
 
 def test_05_2_cache_position():
-    assert verdict("05.2", lambda files, decode, augment, b: files.map(decode).cache().map(augment).batch(b))
+    fast = verdict("05.2", lambda files, decode, augment, b: files.map(decode, num_parallel_calls=tf.data.AUTOTUNE)
+                   .cache().map(augment).batch(b).prefetch(tf.data.AUTOTUNE))
+    assert fast and "slow pipeline's" in fast.message
+    assert "prefetch" in verdict("05.2", lambda files, decode, augment, b: files.map(decode, num_parallel_calls=4)
+                                 .cache().map(augment).batch(b)).message
+    assert "num_parallel_calls" in verdict(
+        "05.2", lambda files, decode, augment, b: files.map(decode).cache().map(augment).batch(b).prefetch(2)).message
     assert "add cache()" in verdict("05.2", lambda files, decode, augment, b: files.map(decode).map(augment).batch(b)).message
     assert "Put cache() before" in verdict(
         "05.2", lambda files, decode, augment, b: files.map(decode).map(augment).cache().batch(b)).message
@@ -37,12 +43,13 @@ def test_05_2_cache_position():
     assert "batch the examples" in verdict("05.2", lambda files, decode, augment, b: files.map(decode).cache()).message
     assert "Put cache() before" in verdict(  # frozen augmentation, hidden by a shuffle after the cache
         "05.2", lambda files, decode, augment, b: files.map(decode).map(augment).cache().shuffle(6).batch(b)).message
-    assert verdict("05.2", lambda files, decode, augment, b: files.map(decode).cache().shuffle(6).map(augment).batch(b))
+    assert verdict("05.2", lambda files, decode, augment, b: files.map(decode, num_parallel_calls=2).cache().shuffle(6)
+                   .map(augment).batch(b).prefetch(1))
 
 
 def test_05_2_reused_cache_file(tmp_path):
     def build(files, decode, augment, b):
-        return files.map(decode).cache(str(tmp_path / "decoded")).map(augment).batch(b)
+        return files.map(decode, num_parallel_calls=2).cache(str(tmp_path / "decoded")).map(augment).batch(b).prefetch(1)
 
     assert verdict("05.2", build)  # the first time, the file cache is written
     assert "cache file from an earlier run" in verdict("05.2", build).message

@@ -111,6 +111,18 @@ def _not_batched():
     return build
 
 
+def _not_prefetched():
+    def build(files, decode, augment, batch_size):
+        return files.map(decode, num_parallel_calls=tf.data.AUTOTUNE).cache().map(augment).batch(batch_size)
+    return build
+
+
+def _decoded_one_at_a_time():
+    def build(files, decode, augment, batch_size):
+        return files.map(decode).cache().map(augment).batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    return build
+
+
 # 05.3: (write_records, read_records), raw uint8 "image" bytes and an int64 "label"
 
 
@@ -197,6 +209,8 @@ CORPUS = [
     Wrong("05.2", "cache() result not assigned", _unassigned_cache, ("images.cache()", "new dataset")),
     Wrong("05.2", "no return statement", _build_no_return, ("no return statement", "'return dataset'")),
     Wrong("05.2", "not batched", _not_batched, ("batch(", "shape (3,)")),
+    Wrong("05.2", "no prefetch", _not_prefetched, ("prefetch(tf.data.AUTOTUNE)",)),
+    Wrong("05.2", "decode not parallel", _decoded_one_at_a_time, ("num_parallel_calls",)),
     Wrong("05.3", "read_records has no return", _read_no_return, ("read_records", "no return statement")),
     Wrong("05.3", "label as a FloatList",
           lambda: (_write(label_feature=lambda label: _floats([float(label)])), _read()), ("a FloatList", "Int64List")),
