@@ -2,75 +2,49 @@
 
 from __future__ import annotations
 
-import keras
 import numpy as np
 
 from tests.wrong_answers import Wrong
 
 
-def _interpolate(fractions, combine=lambda t, a, b: (1 - t) * a + t * b):
-    def interpolate(code_a, code_b, steps):
-        return combine(fractions(steps), code_a, code_b)
-    return interpolate
+def _kl(per_number, reduce=lambda terms: np.sum(terms, axis=1)):
+    def kl_divergence(mean, log_std):
+        return reduce(per_number(np.asarray(mean), np.asarray(log_std)))
+    return kl_divergence
 
 
-def _column(steps):
-    return np.linspace(0, 1, steps)[:, None]
+def _right(m, s):
+    return 0.5 * (np.exp(2 * s) + m**2 - 1 - 2 * s)
 
 
-def _errors(error):
-    def reconstruction_errors(model, images):
-        return error(np.asarray(model(images)), images)
-    return reconstruction_errors
-
-
-def _keras_loss():
-    def reconstruction_errors(model, images):
-        return keras.losses.MeanSquaredError()(images, model(images))
-    return reconstruction_errors
-
-
-def _zipped():
-    def exact_auc(normal, anomalous):
-        return np.mean([a > n for a, n in zip(anomalous, normal)])  # noqa: B905 (the mistake: zip drops the rest)
-    return exact_auc
+def _sorted_index():
+    def pick_threshold(normal_scores, false_positive_rate):
+        return sorted(normal_scores)[int(false_positive_rate * len(normal_scores))]
+    return pick_threshold
 
 
 CORPUS = [
-    Wrong("03.1", "forgets code_a", lambda: _interpolate(_column, lambda t, a, b: t * b), ("t * code_b",)),
-    Wrong("03.1", "starts at code_b", lambda: _interpolate(_column, lambda t, a, b: t * a + (1 - t) * b),
-          ("first row is code_b",)),
-    Wrong("03.1", "fractions k / steps", lambda: _interpolate(lambda steps: (np.arange(steps) / steps)[:, None]),
-          ("k / steps", "last row")),
-    Wrong("03.1", "codes as columns", lambda: _interpolate(_column, lambda t, a, b: ((1 - t) * a + t * b).T),
-          ("(8, 2)", "steps first")),
-    Wrong("03.1", "fractions without [:, None]", lambda: _interpolate(lambda steps: np.linspace(0, 1, steps)),
-          ("shape (2,)", "[:, None]")),
-    Wrong("03.1", "steps + 1 codes", lambda: _interpolate(lambda steps: np.linspace(0, 1, steps + 1)[:, None]),
-          ("(3, 8)",)),
-    Wrong("03.1", "leaves out both ends", lambda: _interpolate(lambda steps: np.linspace(0, 1, steps + 2)[1:-1, None]),
-          ("both ends",)),
-    Wrong("03.2", "one mean for all images", lambda: _errors(lambda r, x: np.mean((r - x) ** 2)), ("one number",)),
-    Wrong("03.2", "sum of squares", lambda: _errors(lambda r, x: np.sum((r - x) ** 2, axis=(1, 2))),
-          ("sum of squared errors",)),
-    Wrong("03.2", "root mean square", lambda: _errors(lambda r, x: np.sqrt(np.mean((r - x) ** 2, axis=(1, 2)))),
-          ("root",)),
-    Wrong("03.2", "mean absolute error", lambda: _errors(lambda r, x: np.mean(np.abs(r - x), axis=(1, 2))),
-          ("absolute",)),
-    Wrong("03.2", "forgets to square", lambda: _errors(lambda r, x: np.mean(r - x, axis=(1, 2))),
-          ("without squaring",)),
-    Wrong("03.2", "averages one axis", lambda: _errors(lambda r, x: np.mean((r - x) ** 2, axis=2)), ("(6, 28)",)),
-    Wrong("03.2", "keras MeanSquaredError()", _keras_loss, ("one number",)),
-    Wrong("03.3", "normal above anomalous", lambda: lambda n, a: np.mean(np.asarray(n)[:, None] > np.asarray(a)[None, :]),
-          ("1 - AUC",)),
-    Wrong("03.3", "the matrix of comparisons", lambda: lambda n, a: np.asarray(a)[:, None] > np.asarray(n)[None, :],
-          ("(200, 300)",)),
-    Wrong("03.3", "compares the means", lambda: lambda n, a: float(np.mean(a) > np.mean(n)), ("returned 1.0",)),
-    Wrong("03.3", "a > n position by position", lambda: lambda n, a: np.mean(np.asarray(a) > np.asarray(n)),
-          ("position by position", "200", "300")),
-    Wrong("03.3", "ties count as higher",
-          lambda: lambda n, a: np.mean(np.asarray(a)[:, None] >= np.asarray(n)[None, :]), ("tie",)),
-    Wrong("03.3", "counts instead of a fraction",
-          lambda: lambda n, a: np.sum(np.asarray(a)[:, None] > np.asarray(n)[None, :]), ("number of pairs",)),
-    Wrong("03.3", "zip pairs", _zipped, ("zip",)),
+    Wrong("03.1", "the log-variance formula unchanged", lambda: _kl(lambda m, s: 0.5 * (np.exp(s) + m**2 - 1 - s)),
+          ("log-variance formula", "exp(2 * log_std)")),
+    Wrong("03.1", "log(sigma**2) = log_std", lambda: _kl(lambda m, s: 0.5 * (np.exp(2 * s) + m**2 - 1 - s)),
+          ("2 * log_std",)),
+    Wrong("03.1", "sigma**2 = exp(log_std)", lambda: _kl(lambda m, s: 0.5 * (np.exp(s) + m**2 - 1 - 2 * s)),
+          ("not exp(log_std)",)),
+    Wrong("03.1", "no sum over the code numbers", lambda: _kl(_right, lambda t: t), ("(6, 3)", "axis=1")),
+    Wrong("03.1", "sums over the images", lambda: _kl(_right, lambda t: np.sum(t, axis=0)), ("axis=0",)),
+    Wrong("03.1", "sums everything", lambda: _kl(_right, np.sum), ("whole batch",)),
+    Wrong("03.1", "mean over the code numbers", lambda: _kl(_right, lambda t: np.mean(t, axis=1)),
+          ("averages over the code numbers",)),
+    Wrong("03.1", "without the 1/2", lambda: _kl(lambda m, s: 2 * _right(m, s)), ("1/2",)),
+    Wrong("03.1", "the sign flipped", lambda: _kl(lambda m, s: -_right(m, s)), ("never below 0",)),
+    Wrong("03.1", "forgets the -1", lambda: _kl(lambda m, s: 0.5 * (np.exp(2 * s) + m**2 - 2 * s)), ("-1",)),
+    Wrong("03.2", "the rate's own quantile", lambda: lambda scores, rate: np.quantile(scores, rate),
+          ("1 - false_positive_rate",)),
+    Wrong("03.2", "np.percentile with a fraction", lambda: lambda scores, rate: np.percentile(scores, 1 - rate),
+          ("percent",)),
+    Wrong("03.2", "the maximum", lambda: lambda scores, rate: np.max(scores), ("none of the normal scores",)),
+    Wrong("03.2", "mean + 2 std", lambda: lambda scores, rate: np.mean(scores) + 2 * np.std(scores), ("skewed",)),
+    Wrong("03.2", "a fixed 5 %", lambda: lambda scores, rate: np.quantile(scores, 0.95), ("fixed 0.05",)),
+    Wrong("03.2", "sorted index from the bottom", _sorted_index, ("1 - false_positive_rate",)),
+    Wrong("03.2", "one threshold per score", lambda: lambda scores, rate: scores * (1 - rate), ("one number",)),
 ]

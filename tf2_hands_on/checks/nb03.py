@@ -6,116 +6,84 @@ from tf2_hands_on.exercises import Hint, answer_array, exercise
 
 
 @exercise("03.1")
-def _interpolate(answer):
-    """``interpolate(code_a, code_b, steps)``: ``steps`` codes evenly spaced from code_a to code_b, both included."""
+def _kl_divergence(answer):
+    """``kl_divergence(mean, log_std)``: each image's KL term when the encoder returns log(sigma), shape (N,)."""
     import numpy as np
 
     if not callable(answer):
-        raise Hint("pass the function itself (interpolate), not the result of calling it")
+        raise Hint("pass the function itself (kl_divergence), not the result of calling it")
     rng = np.random.default_rng(3)
-    code_a, code_b = rng.normal(size=8).astype("float32"), rng.normal(size=8).astype("float32")
-    for steps in (2, 5):
-        try:
-            result = answer(code_a, code_b, steps)
-        except ValueError as e:
-            if "broadcast" not in str(e):
-                raise
-            raise Hint(f"interpolate(code_a, code_b, {steps}) raised ValueError ({e}): {steps} fractions of shape "
-                       f"({steps},) do not broadcast against a code of 8 numbers; make them a column, "
-                       "np.linspace(0, 1, steps)[:, None]") from None
-        got = answer_array(result, "interpolate(code_a, code_b, steps)", answer)
-        line = np.linspace(0, 1, steps)[:, None]
-        expected = code_a + line * (code_b - code_a)
-        if got.shape == (8, steps):
-            raise Hint(f"the result is {got.shape}: put the steps first, one code per row ({steps}, 8)")
-        if got.shape != expected.shape:
-            raise Hint(f"for {steps} steps between two codes of 8 numbers the result is ({steps}, 8), "
-                       f"not {got.shape}")
-        if np.allclose(got, code_a + np.linspace(0, 1, steps + 2)[1:-1, None] * (code_b - code_a), atol=1e-5):
-            raise Hint("include both ends: the first row is code_a and the last is code_b")
-        if np.allclose(got[::-1], expected, atol=1e-5):
-            raise Hint("the first row is code_b and the last is code_a: the order is reversed; start at code_a")
-        if np.allclose(got, line * code_b, atol=1e-5):
-            raise Hint("the rows are t * code_b, which start at 0, not at code_a: use (1 - t) * code_a + t * code_b")
-        if np.allclose(got, code_a + (np.arange(steps) / steps)[:, None] * (code_b - code_a), atol=1e-5):
-            raise Hint("the last row is not code_b: fractions k / steps stop at (steps - 1) / steps; "
-                       "np.linspace(0, 1, steps) includes 1")
-        assert np.allclose(got, expected, atol=1e-5), "the rows are not evenly spaced between code_a and code_b."
-    return "evenly spaced codes from code_a to code_b, both ends included."
+    mean = rng.normal(size=(6, 3)).astype("float32")
+    log_std = rng.normal(scale=0.7, size=(6, 3)).astype("float32")
+    m, s = mean.astype("float64"), log_std.astype("float64")
+    per_number = 0.5 * (np.exp(2 * s) + m**2 - 1 - 2 * s)
+    expected = per_number.sum(axis=1)
+    got = answer_array(answer(mean, log_std), "kl_divergence(mean, log_std)", answer)
+    if got.shape == () and np.isclose(got, expected.sum(), rtol=1e-4):
+        raise Hint("that is one number for the whole batch: return one KL term per image, summing over axis=1 only")
+    if got.shape == () and np.isclose(got, expected.mean(), rtol=1e-4):
+        raise Hint("that is the mean over the images: return one KL term per image, an array of shape (N,)")
+    if got.shape == (6, 3):
+        raise Hint("that is one value per code number, shape (6, 3): sum over the code numbers (axis=1), since the "
+                   "KL divergences of independent numbers add up")
+    if got.shape == (3,):
+        raise Hint("that sums over the images (axis=0), shape (3,): sum over the code numbers instead, axis=1")
+    if got.shape != (6,):
+        raise Hint(f"for 6 images with 3 code numbers each the result has shape (6,), not {got.shape}")
+    close = lambda value: np.allclose(got, value, rtol=1e-4, atol=1e-5)  # noqa: E731
+    if close(per_number.mean(axis=1)):
+        raise Hint("that averages over the code numbers: sum them (axis=1), as the VAE class does")
+    if close(-expected):
+        raise Hint("the values are negative: a KL divergence is never below 0; check the signs")
+    if close(2 * expected):
+        raise Hint("the values are twice the KL term: the factor 1/2 is missing")
+    if close(0.5 * (np.exp(s) + m**2 - 1 - s).sum(axis=1)):
+        raise Hint("that is the log-variance formula with log_std in its place: with log_std = log(sigma), "
+                   "sigma**2 = exp(2 * log_std) and log(sigma**2) = 2 * log_std")
+    if close(0.5 * (np.exp(2 * s) + m**2 - 1 - s).sum(axis=1)):
+        raise Hint("sigma**2 = exp(2 * log_std) is right, but the last term is log(sigma**2) = 2 * log_std, "
+                   "not log_std")
+    if close(0.5 * (np.exp(s) + m**2 - 1 - 2 * s).sum(axis=1)):
+        raise Hint("log(sigma**2) = 2 * log_std is right, but sigma**2 = exp(2 * log_std), not exp(log_std)")
+    if close(0.5 * (np.exp(2 * s) + m**2 - 2 * s).sum(axis=1)):
+        raise Hint("the -1 per code number is missing: with mean 0 and log_std 0 (the standard normal itself) "
+                   "the KL term must be 0")
+    assert close(expected), "the values differ from the KL divergence of N(mean, sigma**2) from N(0, 1), per image."
+    return "the KL term per image, from the log of the standard deviation."
 
 
 @exercise("03.2")
-def _errors(answer):
-    """``reconstruction_errors(model, images)``: one mean squared error per image, shape (N,)."""
-    import keras
+def _threshold(answer):
+    """``pick_threshold(normal_scores, false_positive_rate)``: the threshold above which that fraction lies."""
     import numpy as np
 
     if not callable(answer):
-        raise Hint("pass the function itself (reconstruction_errors), not the result of calling it")
-    halver = keras.Sequential([keras.Input((28, 28)), keras.layers.Rescaling(0.5)])  # reconstructs x as x / 2
-    images = np.random.default_rng(4).uniform(size=(6, 28, 28)).astype("float32")
-    expected = np.mean((images / 2 - images) ** 2, axis=(1, 2))
-    got = answer_array(answer(halver, images), "reconstruction_errors(model, images)", answer)
-    if got.shape == ():
-        raise Hint("that is one number for all images: average over the pixels only, axis=(1, 2)")
-    if got.shape != (6,):
-        raise Hint(f"for 6 images the result has shape (6,), not {got.shape}: average over axis=(1, 2)")
-    if np.allclose(got, expected * 784, rtol=1e-4):
-        raise Hint("that is the sum of squared errors: take the mean over the 784 pixels")
-    if np.allclose(got, np.sqrt(expected), rtol=1e-4):
-        raise Hint("that is the root of the mean squared error: leave out the square root")
-    if np.allclose(got, np.mean(np.abs(images / 2 - images), axis=(1, 2)), rtol=1e-4):
-        raise Hint("that is the mean absolute error: square the differences")
-    if np.allclose(got, np.mean(images / 2 - images, axis=(1, 2)), rtol=1e-4):
-        raise Hint("that is the mean difference, without squaring, so errors of opposite signs cancel: "
-                   "square the differences")
-    assert np.allclose(got, expected, rtol=1e-4), "the values differ from mean((model(x) - x)**2) per image."
-    return "one mean squared error per image."
-
-
-@exercise("03.3")
-def _auc(answer):
-    """``exact_auc(normal, anomalous)``: the probability that a random anomaly scores higher than a random normal."""
-    import numpy as np
-
-    if not callable(answer):
-        raise Hint("pass the function itself (exact_auc), not the result of calling it")
-    rng = np.random.default_rng(5)
-    normal, anomalous = rng.normal(0, 1, 300), rng.normal(1, 1, 200)
-    expected = float(np.mean(anomalous[:, None] > normal[None, :]))
-    cases = [(normal, anomalous, expected), (np.array([0.1, 0.2]), np.array([0.3, 0.4]), 1.0),
-             (np.array([0.3, 0.4]), np.array([0.1, 0.2]), 0.0), (np.array([0.1, 0.4]), np.array([0.2, 0.3]), 0.5),
-             (np.array([0.1, 0.2]), np.array([0.2, 0.3]), 0.75)]  # one tie: 0.2 in both
-    for normal_scores, anomalous_scores, value in cases:
-        n, m = len(normal_scores), len(anomalous_scores)
-        try:
-            result = answer(normal_scores, anomalous_scores)
-        except ValueError as e:
-            if "broadcast" not in str(e):
-                raise
-            raise Hint(f"anomalous > normal compares position by position, so it needs arrays of the same length, "
-                       f"here {m} and {n} ({e}): compare every pair, anomalous[:, None] > normal[None, :]") from None
-        got = answer_array(result, "exact_auc(normal, anomalous)", answer)
+        raise Hint("pass the function itself (pick_threshold), not the result of calling it")
+    scores = np.random.default_rng(4).lognormal(mean=5.5, sigma=0.4, size=2000)  # skewed, like the VAE's scores
+    for rate in (0.05, 0.2):
+        got = answer_array(answer(scores, rate), f"pick_threshold(scores, {rate})", answer)
         if got.shape != ():
-            raise Hint(f"return one number, not an array of shape {got.shape}: average the pairwise comparisons")
-        got = float(got)
-        if abs(got - (1 - value)) < 1e-9 and value != 0.5:
-            raise Hint("the result is 1 - AUC: count the pairs where the anomaly scores higher than the normal image")
-        if value == 0.75 and got in (1.0, 0.875):
-            raise Hint(f"with one tie (0.2 in both) your answer gives {got}: it counts the tie as "
-                       f"{'higher' if got == 1.0 else 'half a pair'}, but only pairs where the anomalous score is "
-                       "strictly higher count (>)")
-        if n > 2 and abs(got - value * n * m) < 1e-6:
-            raise Hint(f"that is the number of pairs in which the anomaly scores higher ({got:g} of {n * m}): "
-                       "divide by the number of pairs, or take the mean")
-        k = min(n, m)  # zip stops at the shorter array
-        if n > 2 and abs(got - np.mean(anomalous_scores[:k] > normal_scores[:k])) < 1e-9:
-            raise Hint(f"zip pairs each anomaly with one normal image only ({k} pairs): compare every "
-                       f"anomaly with every normal image, {n * m} pairs")
-        if n > 2 and got in (0.0, 1.0):
-            raise Hint(f"exact_auc returned {got} for two overlapping sets of scores: that is one comparison "
-                       "(of the means, say), not the fraction of the pairs in which the anomaly scores higher")
-        assert abs(got - value) < 1e-9, (
-            f"for normal {np.round(normal_scores[:3], 2).tolist()}... and anomalous "
-            f"{np.round(anomalous_scores[:3], 2).tolist()}... expected {value:.4f}, got {got:.4f}.")
-    return "AUC = P(anomaly scores higher than a normal image), counted over every pair."
+            raise Hint(f"return one number, the threshold, not an array of shape {got.shape}")
+        threshold = float(got)
+        flagged = float(np.mean(scores > threshold))
+        if abs(flagged - rate) <= 0.002:
+            continue
+        for z in (2.0, 1.645):
+            if np.isclose(threshold, scores.mean() + z * scores.std(), rtol=1e-3):
+                raise Hint(f"mean + {z:g} standard deviations flags {flagged:.1%}, not {rate:.0%}: that rule holds "
+                           "for normally distributed scores, and these are skewed; take a quantile of the scores")
+        if flagged == 0.0:
+            raise Hint("that threshold flags none of the normal scores (the maximum, say): false_positive_rate of "
+                       "them must lie above it")
+        if abs(flagged - (1 - rate)) <= 0.002:
+            raise Hint(f"that threshold flags {flagged:.1%} of the normal scores, not {rate:.0%}: the "
+                       f"{rate:g} quantile has {rate:.0%} below it; take the 1 - false_positive_rate quantile")
+        if flagged > 0.98:
+            raise Hint(f"that threshold flags {flagged:.1%} of the scores: np.percentile takes percent (0 to 100), "
+                       "np.quantile a fraction (0 to 1); do not mix them")
+        if rate == 0.2 and abs(flagged - 0.05) <= 0.002:
+            raise Hint("for false_positive_rate=0.2 your threshold flags 5 % of the scores: use the argument, "
+                       "not a fixed 0.05")
+        raise AssertionError(f"pick_threshold(scores, {rate}) = {threshold:.4g} flags {flagged:.1%} of the scores, "
+                             f"not {rate:.0%}.")
+    return "the threshold above which the given fraction of normal scores lies."
