@@ -65,7 +65,7 @@ DATASETS: dict[str, Dataset] = {
                 RemoteFile("t10k-images-idx3-ubyte.gz", "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6", 1648877, (_CVDF + "t10k-images-idx3-ubyte.gz",)),
                 RemoteFile("t10k-labels-idx1-ubyte.gz", "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6", 4542, (_CVDF + "t10k-labels-idx1-ubyte.gz",)),
             ),
-            notebooks=("03", "04"),
+            notebooks=("04",),
         ),
         Dataset(
             name="fashion-mnist",
@@ -112,7 +112,7 @@ DATASETS: dict[str, Dataset] = {
                     ),
                 ),
             ),
-            notebooks=("05", "06", "09"),
+            notebooks=("09",),
         ),
     )
 }
