@@ -1,11 +1,15 @@
 """A model behind a local HTTP server, with TensorFlow Serving's REST request format.
 
-``serve(fn)`` starts a server on 127.0.0.1 (a free port, this machine only) that answers
-``POST /v1/models/<name>:predict`` with a body ``{"instances": [...]}``, as TensorFlow Serving's REST API does:
-each instance is a nested list of numbers, or ``{"b64": "..."}`` for bytes (an encoded image, say). The instances
-become one batch, ``fn`` runs on it, and the reply is ``{"predictions": [...]}``, one entry per instance (a dict
-when ``fn`` returns several named outputs). A request that does not fit ``fn``'s input signature gets HTTP 400
-and a message, and the server keeps answering. The server stops when the ``with`` block ends.
+``serve(endpoints)`` starts a server on 127.0.0.1 (a free port, this machine only) that answers
+``POST /v1/models/<name>:predict`` with a body ``{"signature_name": "...", "instances": [...]}``, as TensorFlow
+Serving's REST API does. ``endpoints`` maps signature names to functions of one batched input (a loaded
+SavedModel's ``.signatures``, say); a single function is served as ``serving_default``. The request's
+``signature_name`` picks the function; without one the request goes to ``serving_default``, as in TensorFlow
+Serving, and an unknown name gets HTTP 400. Each instance is a nested list of numbers, or ``{"b64": "..."}`` for
+bytes (an encoded image, say). The instances become one batch, the function runs on it, and the reply is
+``{"predictions": [...]}``, one entry per instance (a dict when the function returns several named outputs). A
+request that does not fit the function's input signature gets HTTP 400 and a message, and the server keeps
+answering. The server stops when the ``with`` block ends.
 
 ``post(url, payload)`` sends a JSON request to it, never through a proxy, and returns ``(status, reply)``.
 """
@@ -28,6 +32,9 @@ def _batch(instances, spec):
 
     if not isinstance(instances, list) or not instances:
         raise ValueError("'instances' must be a non-empty list")
+    if spec is not None and spec.dtype != tf.string and any(isinstance(i, dict) for i in instances):
+        raise ValueError(f"this signature takes numbers ({spec.dtype.name}), not {{\"b64\": ...}} bytes: "
+                         "is signature_name the one you meant?")
     if spec is not None and spec.dtype == tf.string:
         if not all(isinstance(i, dict) and set(i) == {"b64"} for i in instances):
             raise ValueError('this model takes bytes: send each instance as {"b64": "<base64 text>"}')
@@ -65,11 +72,38 @@ def _rows(outputs):
     return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
-@contextlib.contextmanager
-def serve(fn, name: str = "model"):
-    """Serve ``fn`` (one batched input, e.g. a SavedModel endpoint) until the block ends; yields the predict URL."""
+def _endpoint(fn):
+    """``(input spec or None, call)`` for a function of one input: a tf.function or a SavedModel signature."""
     signature = getattr(fn, "input_signature", None)
-    spec = signature[0] if signature else None
+    if signature:
+        return signature[0], fn
+    args, kwargs = getattr(fn, "structured_input_signature", None) or ((), {})
+    if not args and len(kwargs) == 1:  # a signature's concrete function takes its one input by name
+        (key, spec), = kwargs.items()
+        return spec, lambda batch: fn(**{key: batch})
+    return None, fn
+
+
+@contextlib.contextmanager
+def serve(endpoints, name: str = "model"):
+    """Serve ``endpoints`` ({signature name: function}, or one function = serving_default) until the block ends.
+
+    Yields the predict URL.
+    """
+    if callable(endpoints):
+        endpoints = {"serving_default": endpoints}
+    table = {key: _endpoint(fn) for key, fn in endpoints.items()}
+
+    def predict(body):
+        if not isinstance(body, dict):
+            raise ValueError('send a JSON object: {"signature_name": "...", "instances": [...]}')
+        signature_name = body.get("signature_name", "serving_default")
+        if signature_name not in table:
+            problem = (f"unknown signature_name {signature_name!r}" if "signature_name" in body
+                       else "no signature_name given and the model has no serving_default")
+            raise ValueError(f"{problem}; send one of: {', '.join(sorted(table))}")
+        spec, call = table[signature_name]
+        return {"predictions": _rows(call(_batch(body.get("instances"), spec)))}
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802 (the name http.server calls)
@@ -77,7 +111,7 @@ def serve(fn, name: str = "model"):
                 if self.path != f"/v1/models/{name}:predict":
                     raise ValueError(f"unknown path {self.path}; POST to /v1/models/{name}:predict")
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-                reply, status = {"predictions": _rows(fn(_batch(body.get("instances"), spec)))}, 200
+                reply, status = predict(body), 200
             except Exception as err:  # noqa: BLE001 (any bad request gets an answer, the server lives on)
                 reply, status = {"error": _reason(err)}, 400
             data = json.dumps(reply).encode()
