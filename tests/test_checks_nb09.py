@@ -46,19 +46,26 @@ def test_09_1_sliding_window():
     assert "function itself" in v.message
 
 
-def test_09_2_tiny_attention():
-    assert verdict("09.2", nb09._attention())
-    assert verdict("09.2", nb09._attention().tolist())  # a nested list is fine
-    assert not (v := verdict("09.2", nb09._attention(masked=False)))
-    assert "no mask" in v.message
-    assert not (v := verdict("09.2", nb09._attention(scale=False)))
-    assert "sqrt(2)" in v.message
-    assert not (v := verdict("09.2", nb09._attention(axis=0)))
-    assert "axis=1" in v.message
-    assert not (v := verdict("09.2", np.zeros((2, 3))))
-    assert "(3, 2)" in v.message
-    assert not (v := verdict("09.2", np.zeros((3, 2))))
-    assert "not yet" in v.message
+def test_09_2_a_key_one_query_ignores():
+    assert verdict("09.2", np.array([-10.0, 3.0]))
+    assert verdict("09.2", [-6, 2])  # a list is fine
+    assert verdict("09.2", np.array([[1.0, 1.0], [-10.0, 3.0], [2.0, 0.0]]))  # the whole key matrix too
+    weights = nb09._weights([-10.0, 3.0])
+    np.testing.assert_allclose(weights.sum(axis=1), 1)
+    assert weights[2, 1] < 0.01 < 0.5 < weights[1, 1]
+    assert not (v := verdict("09.2", np.array([-10.0, -10.0])))
+    assert "second number" in v.message
+    assert not (v := verdict("09.2", np.array([-1.0, 1.0])))
+    assert "a + b" in v.message
+    assert not (v := verdict("09.2", np.array([0.0, 2.0])))
+    assert "as it is" in v.message
+    assert not (v := verdict("09.2", np.array([[0.0, 0.0], [-10.0, 3.0], [2.0, 0.0]])))
+    assert "only position 1" in v.message
+    assert not (v := verdict("09.2", np.array([-np.inf, 3.0])))
+    assert "finite" in v.message
+    assert not (v := verdict("09.2", np.zeros(3)))
+    assert "shape (2,)" in v.message
+    assert not (v := verdict("09.2", None))
     assert not (v := verdict("09.2", lambda: None))
     assert "not a function" in v.message
 

@@ -8,12 +8,15 @@ sees ``IsCancelled()`` still false and sleeps out its period. ``fit`` deletes it
 iterator feeding a whole run (``repeat()`` with ``steps_per_epoch``) it returned 26 s and 58 s late in 2 of 6 runs of
 notebook 09 on a 2-core machine. With the autotuner off there is no such thread, and ``fit`` returns at once.
 
-``training_end_clock`` notes when training ends, so that a notebook can report how late ``fit`` returned.
+``fit_callbacks`` notes when training ends, so that a notebook's figures can hold how late ``fit`` returned
+(``training_ended_at``).
 """
 
 from __future__ import annotations
 
 import time
+
+_ended_at: float | None = None  # time.perf_counter() when the last fit given fit_callbacks() ended its training
 
 
 def without_autotuner(dataset):
@@ -41,6 +44,20 @@ def training_end_clock():
         at: float | None = None
 
         def on_train_end(self, logs=None):
-            self.at = time.perf_counter()
+            global _ended_at
+            self.at = _ended_at = time.perf_counter()
 
     return TrainingEndClock()
+
+
+def fit_callbacks():
+    """The callbacks to pass to ``fit``: a clock that notes when training ends (read by ``training_ended_at``)."""
+    return [training_end_clock()]
+
+
+def training_ended_at():
+    """``time.perf_counter()`` when the last ``fit`` given :func:`fit_callbacks` ended its training (None: none yet).
+
+    ``time.perf_counter()`` right after ``fit`` returns, minus this, is how long ``fit`` took to let go of its data.
+    """
+    return _ended_at

@@ -57,51 +57,16 @@ def _visible_no_return():
     return visible
 
 
-# 09.2: causal attention by hand on the notebook's q, k, v
+# 09.2: position 1's new key, so that position 2 ignores it and position 1 still attends to itself
 
-q = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
 k = np.array([[1.0, 1.0], [0.0, 2.0], [2.0, 0.0]])
-v = np.array([[1.0, 0.0], [0.0, 1.0], [3.0, 3.0]])
-past = np.tril(np.ones((3, 3), dtype=bool))
 
 
-def _softmax_rows(scores):
-    weights = np.exp(scores - scores.max(axis=1, keepdims=True))
-    return weights / weights.sum(axis=1, keepdims=True)
-
-
-def _no_mask():
-    return _softmax_rows(q @ k.T / np.sqrt(2)) @ v
-
-
-def _no_scale():
-    return _softmax_rows(np.where(past, q @ k.T, -np.inf)) @ v
-
-
-def _masked_with_zero():
-    return _softmax_rows(np.where(past, q @ k.T / np.sqrt(2), 0.0)) @ v
-
-
-def _masked_after_softmax():
-    return (_softmax_rows(q @ k.T / np.sqrt(2)) * past) @ v
-
-
-def _weights_only():
-    return _softmax_rows(np.where(past, q @ k.T / np.sqrt(2), -np.inf))
-
-
-def _divided_by_2():
-    return _softmax_rows(np.where(past, q @ k.T / 2, -np.inf)) @ v
-
-
-def _past_masked():
-    return _softmax_rows(np.where(past.T, q @ k.T / np.sqrt(2), -np.inf)) @ v
-
-
-def _softmax_over_columns():
-    scores = np.where(past, q @ k.T / np.sqrt(2), -np.inf)
-    weights = np.exp(scores) / np.exp(scores).sum(axis=0, keepdims=True)
-    return weights @ v
+def _whole_k_other_row_changed():
+    new_k = k.copy()
+    new_k[1] = [-10.0, 3.0]
+    new_k[2] = [0.0, 0.0]  # the mistake: another key changed too
+    return new_k
 
 
 # 09.3: transformer_params(vocab_size, context, width, blocks)
@@ -142,14 +107,13 @@ CORPUS = [
     Wrong("09.1", "without the position itself", _without_itself, ("include t",)),
     Wrong("09.1", "the future", _looks_ahead, ("future",)),
     Wrong("09.1", "no return statement", _visible_no_return, ("no return statement", "'return positions'")),
-    Wrong("09.2", "no mask", _no_mask, ("no mask",)),
-    Wrong("09.2", "no scaling", _no_scale, ("sqrt(2)",)),
-    Wrong("09.2", "masked with 0, not -inf", _masked_with_zero, ("0", "-inf", "exp(0) = 1")),
-    Wrong("09.2", "masked after the softmax", _masked_after_softmax, ("after the softmax", "sum to 1")),
-    Wrong("09.2", "the weights, not the output", _weights_only, ("weights", "@ v")),
-    Wrong("09.2", "divided by 2", _divided_by_2, ("by 2", "sqrt(2)")),
-    Wrong("09.2", "the past masked", _past_masked, ("the past", "np.tril")),
-    Wrong("09.2", "softmax over columns", _softmax_over_columns, ("axis=1",)),
+    Wrong("09.2", "both numbers very negative: position 1 ignores itself too", lambda: np.array([-10.0, -10.0]),
+          ("second number",)),
+    Wrong("09.2", "a + b not far enough below 0", lambda: np.array([-2.0, 2.0]), ("a + b",)),
+    Wrong("09.2", "only the second number raised", lambda: np.array([0.0, 5.0]), ("a + b",)),
+    Wrong("09.2", "the key unchanged", lambda: k[1].copy(), ("as it is",)),
+    Wrong("09.2", "another key changed too", _whole_k_other_row_changed, ("only position 1",)),
+    Wrong("09.2", "an infinite key", lambda: np.array([-np.inf, 3.0]), ("finite",)),
     Wrong("09.3", "no position embedding", lambda: _params(position=False), ("position embedding",)),
     Wrong("09.3", "one weight per norm feature", lambda: _params(norm_weights=1), ("layer normalisation", "two")),
     Wrong("09.3", "no biases", lambda: _params(biases=False), ("biases",)),

@@ -61,66 +61,50 @@ def _sliding_window(answer):
 
 Q = ((1.0, 0.0), (0.0, 1.0), (1.0, 1.0))
 K = ((1.0, 1.0), (0.0, 2.0), (2.0, 0.0))
-V = ((1.0, 0.0), (0.0, 1.0), (3.0, 3.0))
 
 
-def _weights(scale=True, masked=True, axis=1, *, divisor=2 ** 0.5, fill=float("-inf"), upper=False,
-             mask_after=False):
-    """The 3 x 3 attention weights of Q on K, right by default; each argument makes one mistake."""
+def _weights(key_1):
+    """The 3 x 3 causal attention weights softmax(q · k / sqrt(2)) of Q on K, with K's row 1 replaced by key_1."""
     import numpy as np
 
-    q, k = np.array(Q), np.array(K)
-    scores = q @ k.T / (divisor if scale else 1)
-    allowed = np.tril(np.ones((3, 3), dtype=bool))
-    allowed = allowed.T if upper else allowed
-    if masked and not mask_after:
-        scores = np.where(allowed, scores, fill)
-    weights = np.exp(scores - scores.max(axis=axis, keepdims=True))
-    weights = weights / weights.sum(axis=axis, keepdims=True)
-    return weights * allowed if mask_after else weights
-
-
-def _attention(scale=True, masked=True, axis=1, **mistake):
-    """The 3 x 2 output of causal attention on Q, K, V (with a mistake, given ``_weights``' arguments)."""
-    import numpy as np
-
-    return _weights(scale, masked, axis, **mistake) @ np.array(V)
-
-
-_MISTAKES = (  # (the arguments of _attention that make the mistake, its hint)
-    ({"masked": False}, "no mask: position 0 must not see positions 1 and 2 (set their scores to -inf before softmax)"),
-    ({"scale": False}, "divide the scores by sqrt(2), the square root of the key size, before the softmax"),
-    ({"axis": 0}, "the softmax runs along each row (over the keys a query looks at), axis=1"),
-    ({"fill": 0.0}, "you set the future's scores to 0, but exp(0) = 1: those keys still get weight. Set them to -inf, "
-                    "whose exp is 0"),
-    ({"mask_after": True}, "you masked after the softmax, so each row's remaining weights no longer sum to 1: mask the "
-                           "scores with -inf before the softmax"),
-    ({"divisor": 2}, "you divided the scores by 2, the key size: divide by sqrt(2), its square root"),
-    ({"upper": True}, "you hid the past, not the future: position i sees keys 0..i, the lower triangle (np.tril)"),
-)
+    k = np.array(K)
+    k[1] = key_1
+    scores = np.where(np.tril(np.ones((3, 3), dtype=bool)), np.array(Q) @ k.T / np.sqrt(2), -np.inf)
+    weights = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return weights / weights.sum(axis=1, keepdims=True)
 
 
 @exercise("09.2")
-def _tiny_attention(answer):
-    """The 3 x 2 output of causal attention on the Q, K, V above."""
+def _ignored_key(answer):
+    """Position 1's new key: position 2 gives it under 1 % of its weight, position 1 keeps over half of its own."""
     import numpy as np
 
     if callable(answer):
-        raise Hint("give the 3 x 2 array itself, not a function")
+        raise Hint("give the new key itself (two numbers), not a function")
     try:
         got = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
-        raise Hint("give a 3 x 2 array of numbers (a NumPy array or nested lists)") from None
-    if got.shape == (3, 3) and np.allclose(got, _weights()):
-        raise Hint("those are the 3 x 3 attention weights: the output averages the values with them, weights @ v")
-    if got.shape != (3, 2):
-        raise Hint(f"the output has one row per position and one column per value feature: (3, 2), got {got.shape}")
-    if np.allclose(got, _attention()):
-        return "position 0 can only copy its own value; later positions average over more of the past."
-    for mistake, hint in _MISTAKES:
-        if np.allclose(got, _attention(**mistake)):
-            raise Hint(hint)
-    raise Hint("not yet: scores = q @ k.T / sqrt(2), mask the future with -inf, softmax each row, then weights @ v")
+        raise Hint("give position 1's new key: two numbers, e.g. np.array([a, b])") from None
+    if got.shape == (3, 2):
+        if not np.allclose(got[[0, 2]], np.array(K)[[0, 2]]):
+            raise Hint("change only position 1's key (row 1): the other keys stay as they are")
+        got = got[1]
+    if got.shape != (2,):
+        raise Hint(f"give position 1's new key: two numbers, shape (2,), got shape {got.shape}")
+    if not np.all(np.isfinite(got)):
+        raise Hint("use finite numbers: an infinite key makes some scores inf - inf, which is nan")
+    if np.allclose(got, K[1]):
+        raise Hint("that is position 1's key as it is: position 2 gives it about a third of its weight")
+    weights = _weights(got)
+    ignored, kept = weights[2, 1], weights[1, 1]
+    if ignored >= 0.01:
+        raise Hint(f"position 2 still gives position 1 {ignored:.1%}: its query is (1, 1), so it scores a key "
+                   "(a, b) by (a + b) / sqrt(2), against 2 / sqrt(2) for keys 0 and 2. Make a + b far below 0 (-4 or less)")
+    if kept <= 0.5:
+        raise Hint(f"position 1 now gives itself only {kept:.0%}: its query is (0, 1), so it reads only the key's "
+                   "second number b. Keep b above position 0's key's second number (1)")
+    return (f"position 2 gives position 1 {ignored:.2%}, position 1 keeps {kept:.0%} of its own: their queries "
+            "point different ways, so one key can answer them differently.")
 
 
 def _reference(vocab_size, context, width, blocks):
