@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import keras
-import tensorflow as tf
 
 from tests.wrong_answers import Wrong
 
@@ -67,121 +65,38 @@ def _a_dict():
 # 07.2: (sgd_factor, adam_factor) when each replica returns the mean over its own batch
 
 
-# 07.3: build_and_compile(strategy)
+# 07.3: trains, the letters of the snippets that train under the strategy (A and E)
+# 07.4: last_step_divisor(n_examples, global_batch)
 
 
-def build_cnn():
-    """A small stand-in for the notebook's build_cnn: logits out."""
-    return keras.Sequential([keras.Input((8,)), keras.layers.Dense(4, activation="relu"), keras.layers.Dense(3)])
+def _full_batch():
+    def last_step_divisor(n_examples, global_batch):
+        return global_batch
+    return last_step_divisor
 
 
-def _compiled_outside():
-    def build_and_compile(strategy):
-        with strategy.scope():
-            m = build_cnn()
-        m.compile(optimizer=keras.optimizers.Adam(1e-3),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-        return m
-    return build_and_compile
+def _remainder_only():
+    def last_step_divisor(n_examples, global_batch):
+        return n_examples % global_batch
+    return last_step_divisor
 
 
-def _built_outside():
-    def build_and_compile(strategy):
-        m = build_cnn()
-        with strategy.scope():
-            m.compile(optimizer=keras.optimizers.Adam(1e-3),
-                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-        return m
-    return build_and_compile
+def _whole_epoch():
+    def last_step_divisor(n_examples, global_batch):
+        return n_examples
+    return last_step_divisor
 
 
-def _new_strategy():
-    def build_and_compile(strategy):
-        with tf.distribute.MirroredStrategy(["/cpu:0"]).scope():
-            m = build_cnn()
-            m.compile(optimizer=keras.optimizers.Adam(1e-3),
-                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-        return m
-    return build_and_compile
+def _full_steps():
+    def last_step_divisor(n_examples, global_batch):
+        return n_examples // global_batch
+    return last_step_divisor
 
 
-def _loss_string():
-    def build_and_compile(strategy):
-        with strategy.scope():
-            m = build_cnn()
-            m.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-        return m
-    return build_and_compile
-
-
-def _probabilities_loss():
-    def build_and_compile(strategy):
-        with strategy.scope():
-            m = build_cnn()
-            m.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.SparseCategoricalCrossentropy())
-        return m
-    return build_and_compile
-
-
-def _one_hot_loss():
-    def build_and_compile(strategy):
-        with strategy.scope():
-            m = build_cnn()
-            m.compile(optimizer=keras.optimizers.Adam(1e-3),
-                      loss=keras.losses.CategoricalCrossentropy(from_logits=True))
-        return m
-    return build_and_compile
-
-
-def _sgd():
-    def build_and_compile(strategy):
-        with strategy.scope():
-            m = build_cnn()
-            m.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-        return m
-    return build_and_compile
-
-
-def _compile_returns_none():
-    def build_and_compile(strategy):
-        with strategy.scope():
-            m = build_cnn()
-            return m.compile(optimizer=keras.optimizers.Adam(1e-3),
-                             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    return build_and_compile
-
-
-# 07.4: replica_loss(per_example, global_batch)
-
-
-def _replica_mean():
-    def replica_loss(per_example, global_batch):
-        return tf.reduce_mean(per_example)
-    return replica_loss
-
-
-def _sum_only():
-    def replica_loss(per_example, global_batch):
-        return tf.reduce_sum(per_example)
-    return replica_loss
-
-
-def _loss_no_return():
-    def replica_loss(per_example, global_batch):
-        loss = tf.reduce_sum(per_example) / global_batch  # noqa: F841 (the mistake: never returned)
-    return replica_loss
-
-
-def _divided_not_summed():
-    def replica_loss(per_example, global_batch):
-        return per_example / global_batch
-    return replica_loss
-
-
-def _divided_twice():
-    def replica_loss(per_example, global_batch):
-        return tf.reduce_mean(per_example) / global_batch
-    return replica_loss
+def _divisor_no_return():
+    def last_step_divisor(n_examples, global_batch):
+        divisor = n_examples % global_batch or global_batch  # noqa: F841 (the mistake: never returned)
+    return last_step_divisor
 
 
 CORPUS = [
@@ -200,17 +115,14 @@ CORPUS = [
     Wrong("07.2", "Adam scales like SGD", lambda: (4, 4), ("sqrt(v)", "m 4 times")),
     Wrong("07.2", "Adam by the square root", lambda: (4, 2), ("sqrt(v) 4 times", "m / sqrt(v)")),
     Wrong("07.2", "one number only", lambda: 4, ("the pair",)),
-    Wrong("07.3", "compiled outside the scope", _compiled_outside, ("compile", "outside")),
-    Wrong("07.3", "built outside the scope", _built_outside, ("created outside strategy.scope()",)),
-    Wrong("07.3", "a new MirroredStrategy", _new_strategy, ("another strategy", "strategy.scope()")),
-    Wrong("07.3", "loss as the string", _loss_string, ("'sparse_categorical_crossentropy'", "from_logits=True")),
-    Wrong("07.3", "loss without from_logits", _probabilities_loss, ("from_logits=True", "logits")),
-    Wrong("07.3", "CategoricalCrossentropy", _one_hot_loss, ("CategoricalCrossentropy", "Sparse")),
-    Wrong("07.3", "SGD instead of Adam", _sgd, ("SGD", "Adam")),
-    Wrong("07.3", "returns compile()'s result", _compile_returns_none, ("compile", "None")),
-    Wrong("07.4", "reduce_mean", _replica_mean, ("GLOBAL batch",)),
-    Wrong("07.4", "sum, not divided", _sum_only, ("sum of the losses",)),
-    Wrong("07.4", "no return statement", _loss_no_return, ("no return statement", "'return loss'")),
-    Wrong("07.4", "divided, not summed", _divided_not_summed, ("(32,)", "scalar")),
-    Wrong("07.4", "mean divided by the global batch", _divided_twice, ("divided twice", "reduce_mean")),
+    Wrong("07.3", "the model built outside is fine", lambda: {"A", "B", "E"}, ("before the scope",)),
+    Wrong("07.3", "compile may come after the scope", lambda: {"A", "C", "E"}, ("compiles outside", "loss tracker")),
+    Wrong("07.3", "the optimizer may come from outside", lambda: "ADE", ("constructor", "iteration")),
+    Wrong("07.3", "a loaded model is not mirrored", lambda: {"A"}, ("load_model", "inside the scope")),
+    Wrong("07.3", "a letter that is not there", lambda: ["A", "E", "F"], ("A to E",)),
+    Wrong("07.4", "the full global batch", _full_batch, ("holds only", "examples")),
+    Wrong("07.4", "the remainder, 0 when even", _remainder_only, ("is 0 there",)),
+    Wrong("07.4", "the whole epoch", _whole_epoch, ("whole epoch",)),
+    Wrong("07.4", "the number of full steps", _full_steps, ("full steps",)),
+    Wrong("07.4", "no return statement", _divisor_no_return, ("no return statement",)),
 ]

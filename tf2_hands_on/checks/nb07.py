@@ -91,96 +91,69 @@ def _reduction_factors(answer):
             "tiny epsilon sees the scale), which is why this bug often goes unseen until someone switches optimizer.")
 
 
-def _check_logits_loss(loss) -> None:
-    """The loss must be sparse categorical cross-entropy on logits (build_cnn has no softmax; labels are 0..9).
-    Only Keras' own losses are judged: a string, a Loss object or a function of keras.losses."""
-    import keras
-
-    if isinstance(loss, str):
-        name, shown, from_logits = loss, repr(loss), False  # a string always means the default, from_logits=False
-    elif isinstance(loss, keras.losses.Loss):
-        name = shown = type(loss).__name__
-        from_logits = getattr(loss, "from_logits", True)
-    elif callable(loss) and getattr(loss, "__module__", "").startswith("keras"):
-        name, shown, from_logits = loss.__name__, f"keras.losses.{loss.__name__}", False
-    else:
-        return  # a loss of the learner's own making: the checks above are what matter here
-    if "sparse" not in name.lower():
-        labels = "expects one-hot labels, but" if "crossentropy" in name.lower() else "is not for classes:"
-        raise Hint(f"the loss {shown} {labels} the labels are class numbers (0 to 9): use "
-                   "keras.losses.SparseCategoricalCrossentropy(from_logits=True)")
-    if from_logits is not True:
-        raise Hint(f"the loss {shown} expects probabilities (from_logits=False), but build_cnn ends in a Dense layer "
-                   "without softmax: its outputs are logits, so use SparseCategoricalCrossentropy(from_logits=True)")
+# Exercise 07.3's snippets that fit refuses, and why (tests/test_checks_nb07.py runs them under a real strategy).
+_SNIPPET_FAULTS = {
+    "B": "B builds the model before the scope: build_cnn() creates its kernels and biases there, one plain copy each",
+    "C": "C compiles outside the scope: compile() creates the optimizer's variables (iteration, learning_rate) and "
+         "the loss tracker's (total, count) where it runs",
+    "D": "D creates Adam before the scope: its constructor creates the iteration and learning_rate variables there",
+}
 
 
 @exercise("07.3")
-def _under_scope(answer):
-    """``build_and_compile(strategy)``: a compiled Keras model whose variables the strategy created."""
-    import keras
-    import tensorflow as tf
+def _which_snippets_train(answer):
+    """``trains``: the letters of the snippets whose every variable the strategy creates (A and E)."""
+    if isinstance(answer, str):
+        letters = {c for c in answer.upper() if c.isalpha()}
+    elif isinstance(answer, set | frozenset | list | tuple):
+        letters = {str(a).strip().upper() for a in answer}
+    else:
+        raise Hint(f"give a set of letters such as {{'A', 'B'}}, not a {type(answer).__name__}")
+    if unknown := sorted(letters - set("ABCDE")):
+        raise Hint(f"the snippets are A to E; {', '.join(unknown)} is not one of them")
+    if faulty := sorted(letters & _SNIPPET_FAULTS.keys()):
+        raise Hint(f"{_SNIPPET_FAULTS[faulty[0]]}, outside the strategy: fit stops with a RuntimeError")
+    if "A" not in letters:
+        raise Hint("A builds and compiles inside the scope: the model's, the optimizer's and the loss tracker's "
+                   "variables are all the strategy's")
+    if "E" not in letters:
+        raise Hint("E: load_model creates the model's variables when it runs, here inside the scope, as build_cnn() "
+                   "does in A; compile then follows inside too")
+    return ("A and E: every variable (the model's, the optimizer's, the loss tracker's) is created under the scope. "
+            "Keras 3's fit refuses B, C and D with a RuntimeError instead of training them wrong.")
 
-    if isinstance(answer, keras.Model) or not callable(answer):
-        raise Hint("pass the function itself (build_and_compile), not a model")
-    devices = [d.name for d in tf.config.list_logical_devices("CPU")][:2]
-    strategy = tf.distribute.MirroredStrategy(devices, cross_device_ops=tf.distribute.ReductionToOneDevice())
-    model = answer(strategy)
-    if model is None:
-        raise none_returned(answer, "build_and_compile(strategy)")
-    if not getattr(model, "weights", None):
-        raise Hint("the model has no weights yet: give its first layer an input shape (keras.Input) so the "
-                   "variables are created right away, inside the scope")
-    outside = [w for w in model.weights if not strategy.extended.variable_created_in_scope(w.value)]
-    if outside and isinstance(outside[0].value, tf.distribute.DistributedValues):
-        raise Hint(f"the variables, e.g. {outside[0].path}, belong to another strategy than the one passed in: "
-                   "build and compile under 'with strategy.scope():', the strategy argument, not a new one")
-    if outside:
-        raise Hint(f"{len(outside)} variable(s), e.g. {outside[0].path}, were created outside strategy.scope(): "
-                   "build the model inside 'with strategy.scope():'")
-    if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", False):
-        raise Hint("compile the model, inside the scope too (its optimizer's variables belong to the strategy)")
-    if any(not strategy.extended.variable_created_in_scope(v.value) for v in model.optimizer.variables):
-        raise Hint("the optimizer's variables (the step count, the learning rate, later Adam's moments) were "
-                   "created outside strategy.scope(): the model was compiled, or its optimizer made, outside it. "
-                   "Create the optimizer and call compile inside the 'with strategy.scope():' block too")
-    if not isinstance(model.optimizer, keras.optimizers.Adam):
-        raise Hint(f"the optimizer is {type(model.optimizer).__name__}: the exercise asks for Adam "
-                   "(keras.optimizers.Adam(1e-3))")
-    _check_logits_loss(model.loss)
-    return "the model's variables are mirrored: each replica holds a copy, kept equal by the strategy."
+
+# (examples in the epoch, global batch): the last step's batch is n % global_batch, or a full one
+_LAST_STEP_CASES = ((4_000, 64), (4_096, 64), (100, 64), (10, 64), (1_000, 256), (130, 64))
 
 
 @exercise("07.4")
-def _replica_loss(answer):
-    """``replica_loss(per_example, global_batch)``: this replica's share of the global mean loss."""
-    import numpy as np
-    import tensorflow as tf
-
+def _last_step_divisor(answer):
+    """``last_step_divisor(n_examples, global_batch)``: the examples in the epoch's last global batch."""
     if not callable(answer):
-        raise Hint("pass the function itself (replica_loss), not a number")
-    rng = np.random.default_rng(7)
-    for replicas, per_replica in ((2, 32), (4, 16), (8, 8)):
-        global_batch = replicas * per_replica
-        per_example = tf.constant(rng.uniform(0.1, 3.0, global_batch).astype("float32"))
-        shares = [answer(per_example[i * per_replica:(i + 1) * per_replica], global_batch)
-                  for i in range(replicas)]
-        if any(s is None for s in shares):
-            raise none_returned(answer, "replica_loss(per_example, global_batch)")
-        if any(tf.rank(s) != 0 for s in shares):
-            shape = tuple(tf.convert_to_tensor(shares[0]).shape)
-            raise Hint(f"return one number per replica (a scalar), not shape {shape}: sum the per-example losses, "
-                       "then divide")
-        total = float(sum(float(tf.reduce_sum(s)) for s in shares))
-        want = float(tf.reduce_mean(per_example))
-        if math.isclose(total, want * replicas, rel_tol=1e-5):
-            raise Hint("the replicas' losses add up to N times the mean: divide by the GLOBAL batch, not the "
-                       "replica's own batch (reduce_mean divides by the local batch)")
-        if math.isclose(total, want * replicas / global_batch, rel_tol=1e-5):
-            raise Hint("you divided twice: reduce_mean already divides by the replica's own batch, and then you "
-                       "divided by the global batch. Sum the losses (tf.reduce_sum), then divide once, by global_batch")
-        if math.isclose(total, want * global_batch, rel_tol=1e-5):
-            raise Hint("that is the sum of the losses: divide it by the global batch size")
-        if not math.isclose(total, want, rel_tol=1e-5):
-            raise Hint(f"summed over {replicas} replicas the shares give {total:.5f}, but the global mean loss "
-                       f"is {want:.5f}")
-    return "summed over replicas (as the all-reduce sums gradients), the shares give the mean over the global batch."
+        raise Hint("pass the function itself (last_step_divisor), not a number")
+    for n, batch in _LAST_STEP_CASES:
+        got = answer(n, batch)
+        if got is None:
+            raise none_returned(answer, f"last_step_divisor({n}, {batch})")
+        want = n % batch or batch
+        case = f"for {n:,} examples in global batches of {batch}"
+        try:
+            if math.isclose(float(got), want):
+                continue
+        except (TypeError, ValueError):
+            raise Hint(f"return one number, got {got!r}") from None
+        if got == batch:
+            raise Hint(f"{case} the last global batch holds only {n} % {batch} = {want} examples: dividing by "
+                       f"{batch} makes that step's loss and gradient {want}/{batch} of the mean's")
+        if got == 0:
+            raise Hint(f"{case} every batch is full: n % global_batch is 0 there, and the last step holds "
+                       f"{batch} examples")
+        if got == n:
+            raise Hint(f"{case}: divide by the examples of that step, not of the whole epoch")
+        if got == n // batch:
+            raise Hint(f"{case}: n // global_batch = {n // batch} counts the full steps; the last step holds the "
+                       f"remainder, n % global_batch")
+        raise Hint(f"{case} the last step holds {want} examples, got {got!r}")
+    return ("divide by the examples in that step, over all replicas. tf.nn.compute_average_loss without "
+            "global_batch_size takes replicas x this replica's count: right only when the step splits evenly.")
