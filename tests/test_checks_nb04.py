@@ -11,34 +11,30 @@ def verdict(exercise_id, answer):
     return exercises.check(exercise_id, answer, quiet=True)
 
 
-def head(num_classes, *, pool=True, dropout=True, activation=None):
-    layers = [keras.Input((5, 5, 1280)), keras.layers.GlobalAveragePooling2D() if pool else keras.layers.Flatten()]
-    if dropout:
-        layers.append(keras.layers.Dropout(0.2))
-    layers.append(keras.layers.Dense(num_classes, activation=activation))
-    return keras.Sequential(layers)
+def params_from(model, index, count_bn=False):
+    return sum(layer.count_params() for layer in model.layers[index:]
+               if count_bn or not isinstance(layer, keras.layers.BatchNormalization))
 
 
-def test_04_1_build_head():
-    assert verdict("04.1", head)
-    assert "returned None" in verdict("04.1", lambda k: None).message
-    assert "GlobalAveragePooling2D" in verdict("04.1", lambda k: head(k, pool=False)).message
-    assert "softmax" in verdict("04.1", lambda k: head(k, activation="softmax")).message
-    assert "Dropout" in verdict("04.1", lambda k: head(k, dropout=False)).message
-    assert "(4, 3)" in verdict("04.1", lambda k: head(2)).message
-    assert "Keras model" in verdict("04.1", lambda k: keras.layers.Dense(k)).message
-    assert "no activation" in verdict("04.1", lambda k: head(k, activation="relu")).message
+def smallest(count_bn=False):
+    def choose_fine_tune_at(base, budget):
+        return min(i for i in range(len(base.layers) + 1) if params_from(base, i, count_bn) <= budget)
+    return choose_fine_tune_at
 
-    def dropout_last(k):
-        return keras.Sequential([keras.Input((5, 5, 1280)), keras.layers.GlobalAveragePooling2D(),
-                                 keras.layers.Dense(k), keras.layers.Dropout(0.2)])
 
-    def max_pooled(k):
-        return keras.Sequential([keras.Input((5, 5, 1280)), keras.layers.GlobalMaxPooling2D(),
-                                 keras.layers.Dropout(0.2), keras.layers.Dense(k)])
-
-    assert "before the Dense" in verdict("04.1", dropout_last).message
-    assert "max pooling" in verdict("04.1", max_pooled).message
+def test_04_1_choose_fine_tune_at():
+    good = smallest()
+    assert verdict("04.1", good)
+    assert "returned None" in verdict("04.1", lambda base, budget: None).message
+    assert "BatchNormalization" in verdict("04.1", smallest(count_bn=True)).message
+    assert "count_params" in verdict("04.1", lambda base, budget: min(
+        i for i in range(len(base.layers) + 1)
+        if sum(w.numpy().size for layer in base.layers[i:] for w in layer.trainable_weights) <= budget)).message
+    assert "number of layers" in verdict("04.1", lambda base, budget: len(base.layers) - good(base, budget)).message
+    assert "smallest index" in verdict("04.1", lambda base, budget: len(base.layers)).message
+    assert "more than the budget" in verdict("04.1", lambda base, budget: max(good(base, budget) - 1, 0)).message
+    assert "an int" in verdict("04.1", lambda base, budget: float(good(base, budget))).message
+    assert "layer index" in verdict("04.1", lambda base, budget: base.layers[min(good(base, budget), 7)]).message
 
 
 def test_04_2_unfreeze_last():
@@ -93,18 +89,15 @@ def test_04_2_unfreeze_last():
     assert "BatchNormalization" in verdict("04.2", freezes_only_some).message
 
 
-def test_04_3_seconds_to_reach():
-    def good(curve, goal):
-        return next((seconds for seconds, accuracy in curve if accuracy >= goal), -1)
-
-    def last_time(curve, goal):
-        times = [seconds for seconds, accuracy in curve if accuracy >= goal]
-        return times[-1] if times else -1
-
-    assert verdict("04.3", good)
-    assert ">= goal" in verdict("04.3", lambda c, g: next((s for s, a in c if a > g), -1)).message
-    assert "FIRST" in verdict("04.3", last_time).message
-    assert "not its accuracy" in verdict("04.3", lambda c, g: next((a for s, a in c if a >= g), -1)).message
-    assert "return -1" in verdict("04.3", lambda c, g: next((s for s, a in c if a >= g), 0)).message
-    assert "returned None" in verdict("04.3", lambda c, g: None).message
-    assert "return -1" in verdict("04.3", lambda c, g: next((s for s, a in c if a >= g), None)).message
+def test_04_3_learning_rate_from_measurements():
+    measured = {1e-2: 0.71, 1e-3: 0.86, 1e-4: 0.84}
+    assert verdict("04.3", (measured, 1e-3))
+    assert verdict("04.3", ({1e-2: 0.71, 1e-3: 0.860, 1e-4: 0.857}, 1e-4))  # within the noise of the best
+    assert "still None" in verdict("04.3", (None, None)).message
+    assert "choose from the evidence" in verdict("04.3", (measured, 1e-2)).message
+    assert "chosen_learning_rate is still None" in verdict("04.3", (measured, None)).message
+    assert "three learning rates" in verdict("04.3", ({1e-3: 0.86}, 1e-3)).message
+    assert "a number from 0 to 1" in verdict("04.3", ({1e-2: 71, 1e-3: 86, 1e-4: 84}, 1e-3)).message
+    assert "identical" in verdict("04.3", ({1e-2: 0.8, 1e-3: 0.8, 1e-4: 0.8}, 1e-3)).message
+    assert "one of the rates you measured" in verdict("04.3", (measured, 1e-5)).message
+    assert "pair" in verdict("04.3", measured).message

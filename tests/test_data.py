@@ -482,6 +482,29 @@ def test_weights_in_the_mirror_are_used_without_network(isolated, monkeypatch):
     assert source.read_bytes() == WEIGHTS_BYTES
 
 
+def test_weights_in_keras_own_cache_are_used_without_network(isolated, monkeypatch):
+    """Where an earlier weights="imagenet" left the file (and where the README tells a learner to copy it)."""
+    from tf2_hands_on.data import weights
+
+    monkeypatch.setenv("KERAS_HOME", str(isolated / "keras"))
+    spec = toy_weights(closed_port_url())
+    with pytest.raises(data.DownloadError):  # absent: notebook 04 reports NOT AVAILABLE and skips Part A's training
+        data.imagenet_weights(spec)
+    monkeypatch.setattr(store.urllib.request, "urlopen", lambda *a, **k: pytest.fail("network used"))
+    cached = isolated / "keras" / "models" / spec.name
+    assert weights.keras_models_dir() == cached.parent
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(WEIGHTS_BYTES[:50])
+    with pytest.raises(data.ChecksumError, match="50 bytes instead of 208.*left untouched"):
+        data.imagenet_weights(spec)
+    cached.write_bytes(WEIGHTS_BYTES)
+    assert data.imagenet_weights(spec) == cached  # present: Part A trains
+    monkeypatch.delenv("KERAS_HOME")
+    monkeypatch.setenv("HOME", str(isolated / "user"))
+    (isolated / "user").mkdir()
+    assert weights.keras_models_dir() == isolated / "user" / ".keras" / "models"
+
+
 def test_weights_download_is_checked_then_cached(isolated):
     with serve({"/w_no_top.h5": WEIGHTS_BYTES}) as (url, hits):
         spec = toy_weights(url)

@@ -7,22 +7,24 @@ import keras
 from tests.wrong_answers import Wrong
 
 
-def _head(*layers, input_shape=(5, 5, 1280)):
-    def build_head(num_classes):
-        return keras.Sequential([keras.Input(input_shape), *[make(num_classes) for make in layers]])
-    return build_head
+def _params_from(model, index, count_bn=False):
+    return sum(layer.count_params() for layer in model.layers[index:]
+               if count_bn or not isinstance(layer, keras.layers.BatchNormalization))
 
 
-def _pool(num_classes):
-    return keras.layers.GlobalAveragePooling2D()
+def _smallest(base, budget, count_bn=False):
+    return min(i for i in range(len(base.layers) + 1) if _params_from(base, i, count_bn) <= budget)
 
 
-def _drop(num_classes):
-    return keras.layers.Dropout(0.2)
+def _choose(body):
+    def choose_fine_tune_at(base, budget):
+        return body(base, budget)
+    return choose_fine_tune_at
 
 
-def _dense(num_classes):
-    return keras.layers.Dense(num_classes)
+def _trainable_only(base, budget):
+    return min(i for i in range(len(base.layers) + 1)
+               if sum(w.numpy().size for layer in base.layers[i:] for w in layer.trainable_weights) <= budget)
 
 
 def _candidates(model):
@@ -87,40 +89,16 @@ def _only_freezes():
     return unfreeze_last
 
 
-def _seconds(body):
-    def seconds_to_reach(curve, goal):
-        return body(curve, goal)
-    return seconds_to_reach
-
-
-def _last_time(curve, goal):
-    times = [seconds for seconds, accuracy in curve if accuracy >= goal]
-    return times[-1] if times else -1
-
-
-def _index(curve, goal):
-    for i, (seconds, accuracy) in enumerate(curve):  # noqa: B007 (the mistake: seconds goes unused)
-        if accuracy >= goal:
-            return i
-    return -1
-
-
 CORPUS = [
-    Wrong("04.1", "Flatten instead of pooling",
-          lambda: _head(lambda k: keras.layers.Flatten(), _drop, _dense), ("Flatten",)),
-    Wrong("04.1", "softmax output",
-          lambda: _head(_pool, _drop, lambda k: keras.layers.Dense(k, activation="softmax")), ("softmax",)),
-    Wrong("04.1", "no Dropout", lambda: _head(_pool, _dense), ("no Dropout",)),
-    Wrong("04.1", "Dropout after Dense", lambda: _head(_pool, _dense, _drop), ("after the Dense",)),
-    Wrong("04.1", "max pooling", lambda: _head(lambda k: keras.layers.GlobalMaxPooling2D(), _drop, _dense),
-          ("max pooling",)),
-    Wrong("04.1", "Dense(10) whatever num_classes", lambda: _head(_pool, _drop, lambda k: keras.layers.Dense(10)),
-          ("(4, 10)", "num_classes")),
-    Wrong("04.1", "input of images", lambda: _head(_pool, _drop, _dense, input_shape=(160, 160, 3)),
-          ("(None, 160, 160, 3)",)),
-    Wrong("04.1", "an extra hidden Dense",
-          lambda: _head(_pool, _drop, lambda k: keras.layers.Dense(128, activation="relu"), _dense),
-          ("2 Dense layers",)),
+    Wrong("04.1", "counts the BatchNorm parameters", lambda: _choose(lambda b, k: _smallest(b, k, count_bn=True)),
+          ("BatchNormalization",)),
+    Wrong("04.1", "counts trainable_weights of a frozen base", lambda: _choose(_trainable_only), ("count_params",)),
+    Wrong("04.1", "returns how many layers train", lambda: _choose(lambda b, k: len(b.layers) - _smallest(b, k)),
+          ("number of layers",)),
+    Wrong("04.1", "one layer too many", lambda: _choose(lambda b, k: max(_smallest(b, k) - 1, 0)),
+          ("more than the budget",)),
+    Wrong("04.1", "unfreezes nothing", lambda: _choose(lambda b, k: len(b.layers)), ("smallest index",)),
+    Wrong("04.1", "still the stub", lambda: _choose(lambda b, k: None), ("None",)),
     Wrong("04.2", "leaves the model frozen", _forgets_the_model, ("still frozen",)),
     Wrong("04.2", "model.trainable = True last", _model_flag_last, ("after",)),
     Wrong("04.2", "never freezes the others", _never_freezes, ("never freezes",)),
@@ -128,18 +106,11 @@ CORPUS = [
     Wrong("04.2", "the first n layers", _first_layers, ("['c1']", "count from the end")),
     Wrong("04.2", "unfreezes BatchNormalization", _unfreezes_batchnorm, ("'bn'", "BatchNormalization")),
     Wrong("04.2", "only freezes the others", _only_freezes, ("nothing trains", "arrived frozen")),
-    Wrong("04.3", "accuracy > goal", lambda: _seconds(lambda c, g: next((s for s, a in c if a > g), -1)),
-          (">= goal", "returned 6.0")),
-    Wrong("04.3", "the last time", lambda: _seconds(_last_time), ("FIRST", "returned 9.0")),
-    Wrong("04.3", "returns the accuracy", lambda: _seconds(lambda c, g: next((a for s, a in c if a >= g), -1)),
-          ("not its accuracy",)),
-    Wrong("04.3", "0 when never reached", lambda: _seconds(lambda c, g: next((s for s, a in c if a >= g), 0)),
-          ("returned 0.0", "return -1")),
-    Wrong("04.3", "None when never reached", lambda: _seconds(lambda c, g: next((s for s, a in c if a >= g), None)),
-          ("returns None", "return -1")),
-    Wrong("04.3", "returns the index", lambda: _seconds(_index), ("returned 2", "position")),
-    Wrong("04.3", "returns the pair", lambda: _seconds(lambda c, g: next(((s, a) for s, a in c if a >= g), -1)),
-          ("(4.5, 0.88)",)),
-    Wrong("04.3", "next without a default", lambda: _seconds(lambda c, g: next(s for s, a in c if a >= g)),
-          ("StopIteration", "default")),
+    Wrong("04.3", "chooses against the measurements", lambda: ({1e-2: 0.71, 1e-3: 0.86, 1e-4: 0.84}, 1e-2),
+          ("choose from the evidence",)),
+    Wrong("04.3", "accuracy in percent", lambda: ({1e-2: 71.0, 1e-3: 86.0, 1e-4: 84.0}, 1e-3), ("from 0 to 1",)),
+    Wrong("04.3", "one rate only", lambda: ({1e-3: 0.86}, 1e-3), ("three learning rates",)),
+    Wrong("04.3", "the same run three times", lambda: ({1e-2: 0.8, 1e-3: 0.8, 1e-4: 0.8}, 1e-3), ("identical",)),
+    Wrong("04.3", "a rate not measured", lambda: ({1e-2: 0.71, 1e-3: 0.86, 1e-4: 0.84}, 1e-5),
+          ("rates you measured",)),
 ]

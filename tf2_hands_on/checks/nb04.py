@@ -4,75 +4,68 @@ from __future__ import annotations
 
 import re
 
-from tf2_hands_on.exercises import Hint, answer_array, exercise, none_returned, source
+from tf2_hands_on.exercises import Hint, exercise, none_returned, source
+
+
+def _params_from(model, index) -> int:
+    """Parameters of model.layers[index:], BatchNormalization layers excepted (frozen or not)."""
+    import keras
+
+    return sum(layer.count_params() for layer in model.layers[index:]
+               if not isinstance(layer, keras.layers.BatchNormalization))
+
+
+def _fine_tune_at(model, budget) -> int:
+    return min(i for i in range(len(model.layers) + 1) if _params_from(model, i) <= budget)
 
 
 @exercise("04.1")
-def _head(answer):
-    """``build_head(num_classes)``: 5 x 5 x 1280 features -> pooling, dropout -> ``num_classes`` logits."""
+def _fine_tune_at_check(answer):
+    """``choose_fine_tune_at(base, budget)``: the smallest index whose layers, BatchNorm excepted, fit the budget."""
     import keras
-    import numpy as np
 
     if not callable(answer):
-        raise Hint("pass the function itself (build_head), not the result of calling it")
-    for num_classes in (3, 10):
-        head = answer(num_classes)
-        if head is None:
-            raise none_returned(answer, f"build_head({num_classes})")
-        if not isinstance(head, keras.Model):
-            raise Hint(f"return a Keras model (keras.Sequential or keras.Model), not a {type(head).__name__}")
-        try:
-            input_shape = tuple(head.input_shape)
-        except AttributeError:  # a Sequential model without keras.Input: it takes its shape from the first call
-            input_shape = None
-        if input_shape and input_shape != (None, 5, 5, 1280):
-            raise Hint(f"your head's input is {input_shape}: it sits on the base, so it takes the base's "
-                       "5 x 5 x 1280 features, keras.Input((5, 5, 1280))")
-        grid = np.random.default_rng(num_classes).normal(2.0, 3.0, size=(4, 5, 5, 1280)).astype("float32")
-        try:
-            out = np.asarray(head(grid, training=False))
-        except Exception as e:  # the learner's model rejects the feature grid
-            raise Hint(f"the head must accept the base's features of shape (batch, 5, 5, 1280); calling it "
-                       f"failed with {type(e).__name__}: {str(e).splitlines()[0][:120]}") from None
-        if out.ndim == 2 and out.shape[1] != num_classes:
-            raise Hint(f"for num_classes = {num_classes} the output shape should be (4, {num_classes}), not "
-                       f"{out.shape}: the last layer is Dense(num_classes), not a fixed number of classes")
-        if out.shape != (4, num_classes):
-            raise Hint(f"for {num_classes} classes and a batch of 4 the output shape is (4, {num_classes}), "
-                       f"not {out.shape}: pool the 5 x 5 grid, then one Dense({num_classes})")
-        layers = [layer for layer in head.layers if not isinstance(layer, keras.layers.InputLayer)]
-        dense = [layer for layer in layers if isinstance(layer, keras.layers.Dense)]
-        dropouts = [i for i, layer in enumerate(layers) if isinstance(layer, keras.layers.Dropout)]
-        n_params = head.count_params()
-        if n_params == 5 * 5 * 1280 * num_classes + num_classes:
-            raise Hint("Flatten keeps all 32,000 numbers (25 times more weights): use GlobalAveragePooling2D")
-        if len(dense) > 1:
-            raise Hint(f"your head has {len(dense)} Dense layers ({n_params:,} parameters): one Dense(num_classes) "
-                       "on the 1,280 pooled features is the whole classifier")
-        if n_params != 1280 * num_classes + num_classes:
-            raise Hint(f"expected {1280 * num_classes + num_classes:,} parameters (one Dense layer on 1,280 pooled "
-                       f"features), found {n_params:,}")
-        if np.allclose(out.sum(axis=1), 1.0, atol=1e-4) and out.min() >= 0:
-            raise Hint("the outputs are probabilities: leave out the softmax and return logits "
-                       "(the loss is built with from_logits=True)")
-        if len(dense) != 1:
-            raise Hint("build the head from layers directly (pooling, Dropout, Dense) rather than nesting models")
-        if not dropouts:
-            raise Hint("your head has no Dropout layer: add one, e.g. Dropout(0.2), before the last Dense layer")
-        if dropouts[0] > layers.index(dense[0]):
-            raise Hint("your Dropout comes after the Dense layer, so it would randomly zero the logits: put it "
-                       "before the Dense layer")
-        if not 0 < layers[dropouts[0]].rate < 1:
-            raise Hint(f"a Dropout rate of {layers[dropouts[0]].rate} does nothing useful: use e.g. 0.2")
-        if keras.activations.serialize(dense[0].activation) not in ("linear", None):
-            raise Hint("the last layer must have no activation: the loss expects logits (from_logits=True)")
-        kernel, bias = np.asarray(dense[0].kernel), np.asarray(dense[0].bias)
-        if np.allclose(out, grid.max(axis=(1, 2)) @ kernel + bias, rtol=1e-2, atol=1e-2):
-            raise Hint("that is max pooling: use GlobalAveragePooling2D, the average of each feature map")
-        expected = grid.mean(axis=(1, 2)) @ kernel + bias
-        assert np.allclose(out, expected, rtol=1e-2, atol=1e-2), (  # loose enough for TF32 on recent GPUs
-            "the output is not Dense(GlobalAveragePooling2D(features)) at inference: check the layer order.")
-    return "pooled features, dropout, and one Dense layer of logits."
+        raise Hint("pass the function itself (choose_fine_tune_at), not the result of calling it")
+    model = keras.Sequential([
+        keras.Input((12, 12, 3)),
+        keras.layers.Conv2D(8, 3, name="c1"), keras.layers.BatchNormalization(name="bn1"),  # 224, 32
+        keras.layers.ReLU(name="r1"), keras.layers.Conv2D(8, 3, name="c2"),  # 584
+        keras.layers.BatchNormalization(name="bn2"), keras.layers.GlobalAveragePooling2D(name="pool"),  # 32
+        keras.layers.Dense(16, name="d1"), keras.layers.Dense(2, name="d2"),  # 144, 34
+    ])
+    model.trainable = False  # as the base arrives in the notebook: frozen, trainable_weights empty
+    n = len(model.layers)
+    for budget in (34, 100, 178, 500, 762, 986, 10_000, 0):
+        expected = _fine_tune_at(model, budget)
+        got = answer(model, budget)
+        if got is None:
+            raise none_returned(answer, f"choose_fine_tune_at(base, {budget})")
+        if not isinstance(got, int) or isinstance(got, bool):
+            raise Hint(f"return a layer index (an int), not {type(got).__name__} {got!r}")
+        if not 0 <= got <= n:
+            raise Hint(f"for budget {budget} your function returned {got}, which is not an index into base.layers "
+                       f"(0 to {n}, where {n} unfreezes nothing)")
+        if got == expected:
+            continue
+        said = f"for budget {budget:,} your function returned {got}"
+        with_bn = min(i for i in range(n + 1) if sum(layer.count_params() for layer in model.layers[i:]) <= budget)
+        if got == 0 and expected > 0 and not model.trainable_weights:
+            raise Hint(f"{said}: count each layer's parameters with layer.count_params(), frozen or not; "
+                       "trainable_weights is empty while the base is frozen")
+        if got == with_bn:
+            raise Hint(f"{said}: BatchNormalization layers stay frozen in fine-tuning, so do not count their "
+                       "parameters")
+        if got == n - expected:
+            raise Hint(f"{said}, the number of layers that train: return the index they start at, "
+                       f"len(base.layers) - that number")
+        if _params_from(model, got) > budget:
+            raise Hint(f"{said}: the layers from index {got} on hold {_params_from(model, got):,} parameters, "
+                       "more than the budget")
+        if got > expected:
+            raise Hint(f"{said}, but index {expected} also fits the budget: return the smallest index that fits, "
+                       "so that as many layers as the budget allows can learn")
+        raise AssertionError(f"for budget {budget:,} the answer is {expected}, not {got}.")
+    return "the smallest index whose layers fit the budget, BatchNormalization left out."
 
 
 def _order_of_flags(function) -> str | None:
@@ -152,38 +145,34 @@ def _unfreeze(answer):
 
 
 @exercise("04.3")
-def _seconds(answer):
-    """``seconds_to_reach(curve, goal)``: the seconds of the first point at or above ``goal``, else -1."""
-    if not callable(answer):
-        raise Hint("pass the function itself (seconds_to_reach), not the result of calling it")
-    curve = [(1.5, 0.5), (3.0, 0.86), (4.5, 0.88), (6.0, 0.9), (7.5, 0.84), (9.0, 0.93)]
-    cases = [(curve, 0.88, 4.5), (curve, 0.9, 6.0), (curve, 0.5, 1.5), (curve, 0.95, -1), ([], 0.88, -1)]
-    for points, goal, expected in cases:
-        try:
-            result = answer(points, goal)
-        except StopIteration:
-            raise Hint(f"for goal {goal} no point reaches it, and next(...) without a default raises StopIteration: "
-                       "give it one, next((...), -1)") from None
-        if result is None and expected == -1 and points:
-            raise Hint("when no point reaches the goal your function returns None: end it with 'return -1'")
-        got = answer_array(result, "seconds_to_reach(curve, goal)", answer)
-        if got.shape == (2,) and got[0] == expected:
-            raise Hint(f"your function returned the pair {tuple(got.tolist())}: return only its seconds, {expected}")
-        if got.shape != ():
-            raise Hint(f"return one number of seconds, not an array of shape {got.shape}")
-        got = float(got)
-        said = f"for goal {goal} your function returned {got}"
-        if expected == 4.5 and got == 6.0:
-            raise Hint(f"{said}, but the point (4.5, 0.88) already reaches it: the goal is reached when "
-                       "accuracy >= goal, not >")
-        if expected == 4.5 and got == 9.0:
-            raise Hint(f"{said}, the last point at or above it: return the FIRST time the goal is reached, even if "
-                       "accuracy dips afterwards")
-        if expected == 4.5 and abs(got - 0.88) < 1e-9:
-            raise Hint(f"{said}: return the seconds of that point, not its accuracy")
-        if expected != -1 and got == [seconds for seconds, _ in points].index(expected):
-            raise Hint(f"{said}, the point's position in the list: return its seconds, the first number of the pair")
-        if expected == -1 and got != -1:
-            raise Hint(f"when no point reaches the goal return -1; {said} (curve of {len(points)} points)")
-        assert got == expected, f"for goal {goal} expected {expected}, got {got}."
-    return "the first time at or above the goal, and -1 when it is never reached."
+def _learning_rate(answer):
+    """``(lr_accuracy, chosen_learning_rate)``: measured accuracies at three rates, and the best of them."""
+    import numbers
+
+    if not isinstance(answer, tuple) or len(answer) != 2:
+        raise Hint("check the pair (lr_accuracy, chosen_learning_rate), as the check cell passes it")
+    measured, chosen = answer
+    if measured is None:
+        raise Hint("lr_accuracy is still None: fine-tune with each learning rate and store "
+                   "{learning_rate: test accuracy}")
+    if not isinstance(measured, dict):
+        raise Hint(f"lr_accuracy should be a dict {{learning_rate: test accuracy}}, not a {type(measured).__name__}")
+    if sorted(measured) != [1e-4, 1e-3, 1e-2]:
+        raise Hint(f"measure the three learning rates 1e-2, 1e-3 and 1e-4; lr_accuracy has {sorted(measured)}")
+    for rate, accuracy in measured.items():
+        if not isinstance(accuracy, numbers.Real) or not 0 <= accuracy <= 1:
+            raise Hint(f"lr_accuracy[{rate}] is {accuracy!r}: store the test accuracy, a number from 0 to 1 "
+                       "(what accuracy(model, test_x, test_y) returns)")
+    if len(set(measured.values())) == 1:
+        raise Hint("the three accuracies are identical: did each run really use its own learning rate "
+                   "(transfer('all', x, y, 0, learning_rate))?")
+    if chosen is None:
+        raise Hint("chosen_learning_rate is still None: pick one of the rates you measured")
+    if chosen not in measured:
+        raise Hint(f"choose one of the rates you measured ({sorted(measured)}), not {chosen}")
+    best = max(measured, key=measured.get)
+    if measured[chosen] < measured[best] - 0.005:
+        raise Hint(f"you chose {chosen:g} ({measured[chosen]:.3f}), but your own measurements give {best:g} "
+                   f"{measured[best]:.3f}: choose from the evidence")
+    return (f"{chosen:g} is the best of your measurements ({measured[chosen]:.3f}); a rate that suits this small CNN "
+            "need not suit MobileNetV2, whose ImageNet weights have more to lose.")

@@ -54,17 +54,28 @@ def _weights_problem(path: Path, spec: Weights) -> str | None:
     return None
 
 
+def keras_models_dir() -> Path:
+    """Where ``keras.applications`` caches the weights it downloads: ``$KERAS_HOME/models``, else
+    ``~/.keras/models`` (Keras' own rule, read here without importing Keras)."""
+    if "KERAS_HOME" in os.environ:
+        return Path(os.environ["KERAS_HOME"]) / "models"
+    home = Path.home() if os.access(Path.home(), os.W_OK) else Path("/tmp")
+    return home / ".keras" / "models"
+
+
 def imagenet_weights(spec: Weights) -> Path:
     """A checked local copy of ``spec``, to pass to ``keras.applications`` as ``weights=str(path)``.
 
     Looks in the mirror (``$TUTORIAL_DATA_DIR/keras-applications/``), then the cache
-    (``keras-applications/`` in ``paths.cache_dir()``), then downloads from Keras' own URL with the short timeout.
+    (``keras-applications/`` in ``paths.cache_dir()``), then Keras' own cache (:func:`keras_models_dir`, where an
+    earlier ``weights="imagenet"`` left it), then downloads from Keras' own URL with the short timeout.
     Raises :class:`DownloadError` when offline and :class:`ChecksumError` for a damaged copy, left where it is.
     """
     mirror = mirror_dir()
     try:
-        for root in ([mirror] if mirror is not None else []) + [paths.cache_dir()]:
-            path = root / WEIGHTS_FOLDER / spec.name
+        folders = [mirror / WEIGHTS_FOLDER] if mirror is not None else []
+        for folder in folders + [paths.cache_dir() / WEIGHTS_FOLDER, keras_models_dir()]:
+            path = folder / spec.name
             if path.exists():
                 problem = _weights_problem(path, spec)
                 if problem:
