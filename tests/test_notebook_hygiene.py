@@ -241,3 +241,10 @@ def test_lesson_cells_hold_no_plumbing(path):
             continue
         found += [f"cell {i}: {m.group(0).strip()}" for m in PLUMBING.finditer(src(cell))]
     assert not found, f"{path.name} shows plumbing in lesson cells: {found}"
+
+
+def test_the_ceilings_are_within_the_rewrite_goals():
+    """docs/WEIGHTS.md's ceilings may never rise above the goals the notebooks were rewritten to."""
+    for nb, (code, _words, minutes, asserts, _measure) in _ceilings().items():
+        limit_code, limit_minutes = (100, 12) if nb == "00" else (250, 35)
+        assert code <= limit_code and minutes <= limit_minutes and asserts <= 12, f"notebook {nb}: {code}, {minutes}"
