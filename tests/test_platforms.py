@@ -312,7 +312,7 @@ def test_the_instructor_guide_is_complete_and_its_commands_exist():
     assert not re.findall(r"\b(?:RUN|AGENDA|PEAK)_[A-Z0-9_]+\b", guide), "a placeholder was left in the guide"
     run_times = guide[guide.index("## Measured run times"):guide.index("## A 3-hour agenda")]
     for path in nbtools.notebook_paths():
-        assert re.search(rf"^\| {path.name[:2]} \| [^|]+ \| [0-9.]+ (?:s|min) \| [0-9,]+ MB \|$", run_times, re.M), (
+        assert re.search(rf"^\| {path.name[:2]} \| [^|]+ \| [0-9.]+ (?:s|min) \| [0-9,]+ MiB \|$", run_times, re.M), (
             f"the run-time table lacks notebook {path.name[:2]}")
     assert "python3 tasks.py learner-copies build/learner" in guide and "python3 tasks.py fork " in guide
     tasks_help = subprocess.run([sys.executable, "tasks.py", "--help"], capture_output=True, text=True, cwd=ROOT)
