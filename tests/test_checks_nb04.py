@@ -91,13 +91,21 @@ def test_04_2_unfreeze_last():
 
 def test_04_3_learning_rate_from_measurements():
     measured = {1e-2: 0.71, 1e-3: 0.86, 1e-4: 0.84}
+    per_seed = {1e-2: [0.70, 0.72], 1e-3: [0.85, 0.87], 1e-4: [0.84, 0.85]}
     assert verdict("04.3", (measured, 1e-3))
     assert verdict("04.3", ({1e-2: 0.71, 1e-3: 0.860, 1e-4: 0.857}, 1e-4))  # within the noise of the best
+    assert verdict("04.3", (per_seed, 1e-3))
+    assert verdict("04.3", (per_seed, 1e-4))  # 0.015 below the best: within 0.02
+    assert verdict("04.3", ({1e-2: [0.70, 0.72], 1e-3: [0.82, 0.90], 1e-4: [0.83, 0.83]}, 1e-4))  # within the spread
+    assert "choose from the evidence" in verdict("04.3", ({1e-2: 0.71, 1e-3: 0.86, 1e-4: 0.83}, 1e-4)).message
+    assert "choose from the evidence" in verdict("04.3", (per_seed, 1e-2)).message
     assert "still None" in verdict("04.3", (None, None)).message
     assert "choose from the evidence" in verdict("04.3", (measured, 1e-2)).message
     assert "chosen_learning_rate is still None" in verdict("04.3", (measured, None)).message
     assert "three learning rates" in verdict("04.3", ({1e-3: 0.86}, 1e-3)).message
-    assert "a number from 0 to 1" in verdict("04.3", ({1e-2: 71, 1e-3: 86, 1e-4: 84}, 1e-3)).message
+    assert "from 0 to 1" in verdict("04.3", ({1e-2: 71, 1e-3: 86, 1e-4: 84}, 1e-3)).message
+    assert "from 0 to 1" in verdict("04.3", ({1e-2: [0.7, 71], 1e-3: [0.8], 1e-4: [0.8]}, 1e-3)).message
+    assert "from 0 to 1" in verdict("04.3", ({1e-2: [], 1e-3: [0.8], 1e-4: [0.8]}, 1e-3)).message
     assert "identical" in verdict("04.3", ({1e-2: 0.8, 1e-3: 0.8, 1e-4: 0.8}, 1e-3)).message
     assert "one of the rates you measured" in verdict("04.3", (measured, 1e-5)).message
     assert "pair" in verdict("04.3", measured).message

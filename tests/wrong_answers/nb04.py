@@ -108,6 +108,8 @@ CORPUS = [
     Wrong("04.2", "only freezes the others", _only_freezes, ("nothing trains", "arrived frozen")),
     Wrong("04.3", "chooses against the measurements", lambda: ({1e-2: 0.71, 1e-3: 0.86, 1e-4: 0.84}, 1e-2),
           ("choose from the evidence",)),
+    Wrong("04.3", "ignores the seed-averaged evidence",
+          lambda: ({1e-2: [0.70, 0.72], 1e-3: [0.86, 0.87], 1e-4: [0.80, 0.81]}, 1e-4), ("choose from the evidence",)),
     Wrong("04.3", "accuracy in percent", lambda: ({1e-2: 71.0, 1e-3: 86.0, 1e-4: 84.0}, 1e-3), ("from 0 to 1",)),
     Wrong("04.3", "one rate only", lambda: ({1e-3: 0.86}, 1e-3), ("three learning rates",)),
     Wrong("04.3", "the same run three times", lambda: ({1e-2: 0.8, 1e-3: 0.8, 1e-4: 0.8}, 1e-3), ("identical",)),
