@@ -45,6 +45,13 @@ def test_05_2_cache_position():
         "05.2", lambda files, decode, augment, b: files.map(decode).map(augment).cache().shuffle(6).batch(b)).message
     assert verdict("05.2", lambda files, decode, augment, b: files.map(decode, num_parallel_calls=2).cache().shuffle(6)
                    .map(augment).batch(b).prefetch(1))
+    # parallelism is judged from the decodings overlapping in time, however the map is written
+    assert verdict("05.2", lambda files, decode, augment, b: files.map(map_func=decode, num_parallel_calls=-1)
+                   .cache().map(augment).batch(b).prefetch(1))
+    assert verdict("05.2", lambda files, decode, augment, b: files.map(lambda f: decode(f), num_parallel_calls=2)
+                   .cache().map(augment).batch(b).prefetch(1))
+    assert "overlapped" in verdict("05.2", lambda files, decode, augment, b: files.map(decode, num_parallel_calls=1)
+                                   .cache().map(augment).batch(b).prefetch(1)).message
 
 
 def test_05_2_reused_cache_file(tmp_path):

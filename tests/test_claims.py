@@ -150,3 +150,14 @@ def test_a_notebook_without_goals_says_so(monkeypatch, capsys):
     monkeypatch.setenv("TUTORIAL_PROFILE", "smoke")
     assert claims.hold("99", {}, table="", recorded_table="", strict=True) == []
     assert "sets no goals" in capsys.readouterr().out
+
+
+def test_a_figure_set_to_none_was_not_measured_and_holds_no_goal(monkeypatch, capsys):
+    """A part skipped on purpose (04's Part A without ImageNet weights) sets its figure to None: no failure;
+    a figure the notebook never defines still fails."""
+    monkeypatch.setenv("TUTORIAL_PROFILE", "smoke")
+    results = claims.hold("99", {"speedup": None, "parallel": 2.0}, table=TABLE, recorded_table="", strict=True)
+    assert not results[0].measured and not results[0].applies
+    assert "| speedup | not measured |" in capsys.readouterr().out
+    with pytest.raises(AssertionError, match="speedup = missing"):
+        claims.hold("99", {"parallel": 2.0}, table=TABLE, recorded_table="", strict=True)

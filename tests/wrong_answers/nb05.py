@@ -123,6 +123,13 @@ def _decoded_one_at_a_time():
     return build
 
 
+def _one_parallel_call():
+    def build(files, decode, augment, batch_size):
+        decoded = files.map(decode, num_parallel_calls=1).cache()
+        return decoded.map(augment).batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    return build
+
+
 # 05.3: (write_records, read_records), raw uint8 "image" bytes and an int64 "label"
 
 
@@ -211,6 +218,7 @@ CORPUS = [
     Wrong("05.2", "not batched", _not_batched, ("batch(", "shape (3,)")),
     Wrong("05.2", "no prefetch", _not_prefetched, ("prefetch(tf.data.AUTOTUNE)",)),
     Wrong("05.2", "decode not parallel", _decoded_one_at_a_time, ("num_parallel_calls",)),
+    Wrong("05.2", "num_parallel_calls=1", _one_parallel_call, ("overlapped", "AUTOTUNE")),
     Wrong("05.3", "read_records has no return", _read_no_return, ("read_records", "no return statement")),
     Wrong("05.3", "label as a FloatList",
           lambda: (_write(label_feature=lambda label: _floats([float(label)])), _read()), ("a FloatList", "Int64List")),

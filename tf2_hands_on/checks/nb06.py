@@ -167,6 +167,10 @@ def _xla_histogram(answer):
             result = compiled(tf.constant(x))
         except tf.errors.InvalidArgumentError as error:
             message = str(error)
+            if "compile-time constant" in message:  # e.g. bincount without maxlength: its size depends on the values
+                what = "tf.math.bincount without maxlength" if "bincount" in source(answer) else "an operation here"
+                raise Hint(f"{what}: a size XLA must know when it compiles depends on the values. Fix "
+                           "it: tf.math.bincount(bins, minlength=8, maxlength=8)") from None
             if "unsupported operations" not in message:
                 raise
             found = [hint for ops, hint in _CULPRITS if any(op in message for op in ops)]
