@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import re
 
 from tf2_hands_on.exercises import Hint, exercise, none_returned, source
@@ -227,7 +226,9 @@ def _cache_position(answer):
     fast = three_epochs(answer(many, decode, augment, batch_size))  # a new pipeline: its cache starts empty
     spans.sort()
     overlapped = any(later < earlier_end - 1e-4 for (_, earlier_end), (later, _) in zip(spans, spans[1:], strict=False))
-    one_core = (os.cpu_count() or 1) == 1 and "num_parallel_calls" in body  # AUTOTUNE may then decode one by one
+    from tf2_hands_on import environment
+
+    one_core = environment.cpu_cores() == 1 and "num_parallel_calls" in body  # AUTOTUNE may decode one by one
     if not (overlapped or one_core):
         raise Hint("decode runs on one file at a time (no two decodings overlapped in time): "
                    "map(decode, num_parallel_calls=tf.data.AUTOTUNE) decodes several at once, on all the cores")
