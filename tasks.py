@@ -9,8 +9,14 @@ Instructors:
     python3 tasks.py data verify [NAME ...]
                                check every copy (mirror and cache) against its SHA-256; exit 1 if one is bad
     python3 tasks.py report    run the notebooks headlessly and write a run report (see README)
+    python3 tasks.py sizing REPORT_JSON
+                               the JupyterHub machine a room needs (users x agenda -> memory, CPUs), from a run report
+    python3 tasks.py hub [--users N] [--check]
+                               a JupyterHub for a workshop on this machine (127.0.0.1; installs requirements-hub.txt);
+                               --check logs N learners in at once, runs notebooks 00 and 03 for each, and stops
     python3 tasks.py learner-copies OUT
                                write the notebooks without exercise solutions (checks kept) into folder OUT
+    python3 tasks.py site      build the course website into build/site/ from executed notebooks (see README)
     python3 tasks.py fork OWNER/NAME [--branch BRANCH] [--pin TAG]
                                point every badge, link and the Colab install at a fork (see README, Forks)
 Maintainers:
@@ -73,13 +79,18 @@ def has_nvidia_gpu() -> bool:
     return platform.system() == "Linux" and shutil.which("nvidia-smi") is not None
 
 
-def requirement_lines(path: Path, gpu: bool) -> str:
-    """The requirements file's text with its ``-r`` includes inlined; with an NVIDIA GPU on Linux,
-    the CUDA build replaces tensorflow-cpu."""
+def requirement_lines(path: Path, gpu: bool, _seen: set[Path] | None = None) -> str:
+    """The requirements file's text with its ``-r`` includes inlined, each file once (requirements-dev.txt includes
+    requirements.txt directly and through the site and hub files); with an NVIDIA GPU on Linux, the CUDA build
+    replaces tensorflow-cpu."""
+    seen = set() if _seen is None else _seen
+    seen.add(path.resolve())
     lines = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("-r "):
-            lines.append(requirement_lines(path.parent / line.split(maxsplit=1)[1].strip(), gpu))
+            included = path.parent / line.split(maxsplit=1)[1].strip()
+            if included.resolve() not in seen:
+                lines.append(requirement_lines(included, gpu, seen))
         elif gpu and line.startswith("tensorflow-cpu"):
             lines.append('tensorflow[and-cuda]==2.21.* ; sys_platform == "linux"')
         else:
@@ -182,6 +193,9 @@ def ci_settings(environ: Mapping[str, str], root: Path, scratch: Path) -> dict[s
         "TUTORIAL_HOME": str(scratch / "home"),
         REQUIRE_TORCH: "1",  # notebook 01's optional PyTorch cells must run: fail if its CPU build cannot install
         "TUTORIAL_REQUIRE_BROWSER": "1",  # a missing Chromium or playwright fails the browser tests instead of skipping
+        # The workshop hub test and the CPU-quota test (tests/test_hub.py, tests/test_thread_quota.py) need root's cgroup
+        # v1 hierarchies: where they are missing, CI fails instead of skipping.
+        "TUTORIAL_REQUIRE_HUB": "1",
         # The browser tests run every notebook a second time (about 16 minutes on 2 cores; the whole CI about 33):
         # all of them, whatever the environment says.
         "TUTORIAL_BROWSER_NOTEBOOKS": "all",
@@ -251,7 +265,13 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "fork":  # standard library only: no virtual environment needed
         return run([sys.executable, "-m", "tools.fork", *rest])
-    tool = {"report": "tools.run_report", "data": "tools.data_cli"}.get(command)
+    if command == "site":  # the course website, from executed notebooks (tools/site.py)
+        return run([str(ensure_venv("requirements-site.txt")), "-m", "tools.site", *rest])
+    if command == "hub":  # the workshop hub (tools/hub.py), with JupyterHub from requirements-hub.txt
+        python = ensure_venv("requirements.txt")
+        install(python, "requirements-hub.txt")
+        return run([str(python), "-m", "tools.hub", *rest], env=lab_environment())
+    tool = {"report": "tools.run_report", "data": "tools.data_cli", "sizing": "tools.sizing"}.get(command)
     if tool:
         return run([str(ensure_venv("requirements.txt")), "-m", tool, *rest])
     if command == "sync":
@@ -279,7 +299,7 @@ def main(argv: list[str]) -> int:
             fail(str(refused))
         print(f"wrote {len(written)} learner copies (no solutions; every check cell kept) into {written[0].parent}")
         return 0
-    fail(f"unknown command {command!r}; use one of: lab, test, data, report, learner-copies, fork, weights, sync, ci-env "
+    fail(f"unknown command {command!r}; use one of: lab, test, data, report, sizing, hub, site, learner-copies, fork, weights, sync, ci-env "
          "(python3 tasks.py --help)")
     return 2
 

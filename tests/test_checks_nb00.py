@@ -72,7 +72,7 @@ def test_the_child_process_really_runs():
 @pytest.mark.parametrize("matmul_ok, xla_ok", [(True, True), (False, True), (True, False)])
 def test_readiness_reports_a_failed_computation_with_its_fix(matmul_ok, xla_ok):
     found = {f.check: f for f in environment.readiness(matmul_ok=matmul_ok, xla_ok=xla_ok)}
-    assert {"python", "tensorflow", "keras", "tf.keras is keras", "CPU cores", "RAM", "GPU", "float16 speed-up", "bfloat16 speed-up",
+    assert {"python", "tensorflow", "keras", "tf.keras is keras", "CPU cores", "TensorFlow threads", "RAM", "GPU", "float16 speed-up", "bfloat16 speed-up",
             "float32 matmul", "XLA", "TensorBoard", "platform"} == set(found)
     assert (found["float32 matmul"].status == "pass") is matmul_ok and (found["XLA"].status == "pass") is xla_ok
     assert all(f.fix for f in found.values() if f.status in ("warn", "fail"))

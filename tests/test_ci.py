@@ -26,7 +26,8 @@ from tools import nbtools
 ROOT = nbtools.ROOT
 CI = ROOT / ".ci" / "run"
 SYSTEM_TOOLS = ("bash", "env", "dirname", "mktemp", "rm", "df", "sed", "date")
-REQUIRED = {"TUTORIAL_REQUIRE_TORCH": "1", "TUTORIAL_REQUIRE_BROWSER": "1", "TUTORIAL_BROWSER_NOTEBOOKS": "all"}
+REQUIRED = {"TUTORIAL_REQUIRE_TORCH": "1", "TUTORIAL_REQUIRE_BROWSER": "1", "TUTORIAL_BROWSER_NOTEBOOKS": "all",
+            "TUTORIAL_REQUIRE_HUB": "1"}
 
 # One fake for every program; it acts by the name it is called with. Configured by FAKE_* variables.
 FAKE = '''

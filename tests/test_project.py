@@ -42,6 +42,7 @@ def test_binder_pins_match_requirements_with_the_cpu_build():
     assert binder.pop("tensorflow-cpu") == local.pop("tensorflow-cpu")
     local.pop("tensorflow")
     assert binder.pop("jupyter-server-proxy").startswith("jupyter-server-proxy==")  # Binder's TensorBoard, binder/start
+    assert binder.pop("nbgitpuller").startswith("nbgitpuller==")  # the hub image's nbgitpuller links (deploy/)
     assert binder == local
     assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
 

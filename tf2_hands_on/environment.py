@@ -111,17 +111,84 @@ def _cgroup_value(*files: str) -> float | None:
     return None
 
 
+def _own_cgroup(controller: str) -> str:
+    """This process's cgroup for ``controller`` (cgroup v1; "" means the v2 hierarchy), from /proc/self/cgroup, as
+    a path relative to the hierarchy's root ("" for the root itself, or when it cannot be read)."""
+    try:
+        with open("/proc/self/cgroup", encoding="utf-8") as f:
+            for line in f:
+                _, controllers, path = line.rstrip("\n").split(":", 2)
+                if controller in controllers.split(",") or controllers == controller == "":
+                    return path.strip("/")
+    except (OSError, ValueError):
+        pass
+    return ""
+
+
+def _cpu_quota() -> float | None:
+    """The CPU quota of this process's cgroup in CPUs (1.5 = one and a half), cgroup v2 then v1; None when unlimited.
+
+    The process's own cgroup is read first (a hub or a workshop script may put a kernel in a child cgroup), then the
+    hierarchy's root (a container sees its own cgroup there)."""
+    own_v2, own_v1 = _own_cgroup(""), _own_cgroup("cpu")
+    quota = _cgroup_value(*[f"/sys/fs/cgroup/{own_v2}/cpu.max"] * bool(own_v2), "/sys/fs/cgroup/cpu.max")
+    if quota is None:
+        for folder in [f"/sys/fs/cgroup/cpu/{own_v1}"] * bool(own_v1) + ["/sys/fs/cgroup/cpu"]:
+            q, p = _cgroup_value(f"{folder}/cpu.cfs_quota_us"), _cgroup_value(f"{folder}/cpu.cfs_period_us")
+            if q and p:
+                return q / p
+    return quota
+
+
 def cpu_cores() -> int:
     """CPU cores this process may use: affinity, and a container's CPU quota (Binder gives 1)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # macOS, Windows
         cores = os.cpu_count() or 1
-    quota = _cgroup_value("/sys/fs/cgroup/cpu.max")
-    if quota is None:
-        q, p = _cgroup_value("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), _cgroup_value("/sys/fs/cgroup/cpu/cpu.cfs_period_us")
-        quota = q / p if q and p else None
+    quota = _cpu_quota()
     return max(1, min(cores, int(-(-quota // 1)))) if quota else cores
+
+
+THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")  # read by TensorFlow's C++ when it starts
+
+
+def tensorflow_threads(environ=None) -> dict[str, str]:
+    """The sizes of TensorFlow's two thread pools for this process, as the environment variables TensorFlow reads.
+
+    TensorFlow sizes its pools from the CPUs the process's affinity allows, not from a container's CPU quota
+    (tensorflow/tensorflow#17206): 40 kernels on a 32-core machine would each start 32 threads. This gives both pools
+    :func:`cpu_cores` threads, as TensorFlow itself does under an affinity of that many CPUs, capped by
+    ``CPU_LIMIT`` (which JupyterHub's spawners set to the user's CPU limit). A value already in ``environ`` (the
+    learner's own) is kept. Set them before TensorFlow is imported: the course's kernel does
+    (:mod:`tf2_hands_on.kernel`)."""
+    environ = os.environ if environ is None else environ
+    cores = cpu_cores()
+    try:
+        limit = float(environ.get("CPU_LIMIT") or 0)
+    except ValueError:
+        limit = 0.0
+    if limit > 0:
+        cores = max(1, min(cores, int(-(-limit // 1))))
+    return {name: environ.get(name) or str(cores) for name in THREAD_VARIABLES}
+
+
+def threads_finding(environ=None) -> Finding:
+    """Whether TensorFlow's thread pools fit the CPUs this process may use (see :func:`tensorflow_threads`)."""
+    environ = os.environ if environ is None else environ
+    cores = cpu_cores()
+    intra, inter = (environ.get(name) for name in THREAD_VARIABLES)
+    if intra and inter:
+        return Finding("TensorFlow threads", "pass", f"{intra} per op, {inter} between ops ({cores} usable cores)")
+    try:
+        affinity = len(os.sched_getaffinity(0))
+    except AttributeError:
+        affinity = os.cpu_count() or 1
+    if affinity <= cores:
+        return Finding("TensorFlow threads", "pass", f"{affinity}, TensorFlow's default ({cores} usable cores)")
+    return Finding("TensorFlow threads", "warn", f"{affinity} per pool, but this container's quota gives {cores} cores",
+                   "use the course's kernel (python3 tasks.py lab), or set TF_NUM_INTRAOP_THREADS and "
+                   f"TF_NUM_INTEROP_THREADS to {cores} before starting Jupyter")
 
 
 def cpu_model_and_flags() -> tuple[str, set[str]]:
@@ -275,6 +342,7 @@ def readiness(*, matmul_ok: bool, xla_ok: bool) -> list[Finding]:
     found.append(keras_identity_finding())
     found.append(Finding("CPU cores", "pass" if cores >= 2 else "warn", f"{cores} cores ({model})",
                          "" if cores >= 2 else "one core works, but training and tf.data demos run about 2x slower"))
+    found.append(threads_finding())
     found.append(Finding("RAM", "pass" if ram >= 3.5 else "warn", f"{ram:.1f} GiB",
                          "" if ram >= 3.5 else "below 3.5 GiB: keep the default profile's sizes and close other "
                          "notebooks' kernels"))

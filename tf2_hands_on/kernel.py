@@ -48,7 +48,10 @@ def main(argv: list[str]) -> None:
     # TensorFlow imports matplotlib, which reads its backend then: set IPython's inline one first, as ipykernel
     # would later (too late), or every plot would go to a file-only backend and never show in the notebook.
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    from tf2_hands_on.environment import quiet_native_logs
+    from tf2_hands_on.environment import quiet_native_logs, tensorflow_threads
+
+    # TensorFlow sizes its thread pools when it starts: from the CPU quota (and CPU_LIMIT), not the host's cores.
+    os.environ.update(tensorflow_threads())
 
     with quiet_native_logs():
         try:

@@ -5,7 +5,9 @@
 Runs each notebook (all of ``notebooks/`` by default) with papermill in a fresh kernel, under the
 given profile, and writes to DIR: the executed copies, ``report.md`` (a table for people) and
 ``report.json`` (for tools). A failing notebook is reported, not hidden, and the exit code is 1.
-Each notebook's peak memory is its kernel's, child processes included, in MiB (``tf2_hands_on.memory``).
+Each notebook's peak memory is its kernel's, child processes included, in MiB (``tf2_hands_on.memory``); its CPU
+time (``cpu_s``) is the kernel's and its children's, user and system, counted once the kernel has exited. Both feed
+the workshop-sizing summary (``tools/sizing.py``; ``python3 tasks.py sizing DIR/report.json`` for the VM table).
 Instructors: run it with ``--profile default`` on the workshop machines before the day.
 """
 
@@ -21,6 +23,7 @@ import time
 from pathlib import Path
 
 from tf2_hands_on import environment, kernel, memory, report
+from tools import sizing
 from tools.nbtools import ROOT
 
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -96,7 +99,7 @@ def run_one(notebook: Path, out_dir: Path, profile: str, cell_timeout: int | Non
                   "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")}  # as tasks.py lab: no C++ start-up lines
     saved = {k: os.environ.get(k) for k in kernel_env}
     os.environ.update(kernel_env)
-    exited_before = memory.exited_children_peak_mib()
+    exited_before, cpu_before = memory.exited_children_peak_mib(), _children_cpu_s()
     # This process's descendants: the kernel papermill starts, and whatever the kernel starts.
     sampler = memory.Sampler(include_root=False, interval_s=0.2, on_sample=_Heartbeat(stem)).start()
     start, error = time.perf_counter(), None
@@ -118,6 +121,7 @@ def run_one(notebook: Path, out_dir: Path, profile: str, cell_timeout: int | Non
     # The sampler polls every 0.2 s and can miss a kernel's last moments. Once the kernel has exited, the operating
     # system reports its exact peak (one process's, not the tree's sum), whenever it beats every earlier kernel's.
     exited_after = memory.exited_children_peak_mib()
+    cpu = _children_cpu_s() - cpu_before  # the kernel, reaped by now, and every process it waited for
     if exited_after > exited_before:
         peak = max(peak, exited_after)
     values, units = report.read(metrics_file)
@@ -125,13 +129,27 @@ def run_one(notebook: Path, out_dir: Path, profile: str, cell_timeout: int | Non
         "status": "error" if error else "ok",
         "wall_s": round(wall, 2),
         "peak_rss_mib": round(peak, 1),
+        "cpu_s": round(cpu, 1),
         "metrics": values,
         "error": _first_line(error) if error else None,
     }, units
 
 
+def _children_cpu_s() -> float:
+    """CPU seconds (user and system) of this process's children that have exited and been waited for, and of the
+    processes they waited for in turn; 0 where the resource module is missing (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def write_reports(out_dir: Path, result: dict, units: dict[str, dict[str, str]]) -> None:
-    """Write ``report.json`` and ``report.md`` (which also shows each figure's unit) for the results so far."""
+    """Write ``report.json`` and ``report.md`` (which also shows each figure's unit) for the results so far, with the
+    workshop-sizing summary (:mod:`tools.sizing`)."""
+    result["sizing"] = sizing.summary(result)
     (out_dir / "report.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     lines = [
         f"# Run report ({result['profile']} profile)",
@@ -139,13 +157,15 @@ def write_reports(out_dir: Path, result: dict, units: dict[str, dict[str, str]])
         f"Python {result['python']}, TensorFlow {result['tensorflow']}, Keras {result['keras']}; {result['device']}; "
         f"Conditions: {result.get('conditions', 'as they are')}.",
         "",
-        "| notebook | status | wall time | kernel peak memory (with child processes) | measurements |",
-        "|---|---|---:|---:|---|",
+        "| notebook | status | wall time | kernel peak memory (with child processes) | CPU time | measurements |",
+        "|---|---|---:|---:|---:|---|",
     ]
     for stem, nb in result["notebooks"].items():
         figures = ", ".join(f"{k} = {v:.4g}{(' ' + units[stem].get(k, '')).rstrip()}" for k, v in nb["metrics"].items())
         status = nb["status"] if nb["status"] == "ok" else f"**ERROR**: {nb['error']}"
-        lines.append(f"| {stem} | {status} | {nb['wall_s']:.1f} s | {nb['peak_rss_mib']:,.0f} MiB | {figures or '-'} |")
+        lines.append(f"| {stem} | {status} | {nb['wall_s']:.1f} s | {nb['peak_rss_mib']:,.0f} MiB | "
+                     f"{nb.get('cpu_s', 0):.1f} s | {figures or '-'} |")
+    lines += ["", *sizing.summary_markdown(result["sizing"])]
     (out_dir / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
