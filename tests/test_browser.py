@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests import browser
-from tools import nbtools
+from tools import nbtools, site
 
 ROOT = nbtools.ROOT
 FIXTURES = Path(__file__).parent / "fixtures" / "browser"
@@ -95,9 +95,19 @@ def keep_executed(lab, notebook: Path, run: browser.Run) -> None:
     report = json.loads(index.read_text()) if index.is_file() else {}
     if report.get("profile") != "smoke":
         report = {"profile": "smoke", "runner": "JupyterLab (Run All in the browser)", "notebooks": {}}
-    report.update(tensorflow=installed_version("tensorflow"), keras=installed_version("keras"))
+    report.update(tensorflow=installed_version("tensorflow"), keras=installed_version("keras"),
+                  environment=site.environment_fingerprint())
     report["notebooks"][notebook.stem] = {"status": "ok", "wall_s": round(run.seconds, 1)}
     index.write_text(json.dumps(report, indent=1) + "\n")
+
+
+def forget_executed(notebook: Path) -> None:
+    (EXECUTED / notebook.name).unlink(missing_ok=True)
+    index = EXECUTED / "report.json"
+    if index.is_file():
+        report = json.loads(index.read_text())
+        report.get("notebooks", {}).pop(notebook.stem, None)
+        index.write_text(json.dumps(report, indent=1) + "\n")
 
 
 def run_in_lab(lab, relative: str, timeout: float = NOTEBOOK_TIMEOUT_S) -> browser.Run:
@@ -112,6 +122,7 @@ def report(run: browser.Run) -> str:
 
 @pytest.mark.parametrize("notebook", selected_notebooks(), ids=lambda p: p.stem)
 def test_notebook_runs_in_jupyterlab(lab, notebook):
+    forget_executed(notebook)  # a failed run must not leave an earlier run's copy behind
     run = run_in_lab(lab, f"notebooks/{notebook.name}")
     if run.problems:
         pytest.fail(report(run), pytrace=False)

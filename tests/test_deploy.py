@@ -76,10 +76,15 @@ def test_z2jh_values_use_the_binder_image_the_sizing_and_the_culler():
     assert set(single) <= {"image", "memory", "cpu", "defaultUrl", "extraEnv", "extraFiles", "storage", "cmd"}
     assert set(single["image"]) == {"name", "tag"} and isinstance(single["image"]["tag"], str)
     assert "repo2docker" in VALUES.read_text() and "binder/" in VALUES.read_text()
-    limit = hub.parse_bytes(single["memory"]["limit"])
-    assert hub.parse_bytes(single["memory"]["guarantee"]) <= limit
+    limit, guarantee = hub.parse_bytes(single["memory"]["limit"]), hub.parse_bytes(single["memory"]["guarantee"])
+    agendas = sizing.summary(json.loads(SIZING_REPORT.read_text()))["agendas"]
+    session, everything = (agendas[name]["per_user_mib"] * 2**20 for name in sizing.AGENDAS)
+    assert session <= guarantee < 1.1 * session and everything <= limit < 1.1 * everything  # as the sizing says
+    auth = values["hub"]["config"]
+    assert auth["JupyterHub"]["authenticator_class"] == "shared-password"  # not "dummy": anyone could log in
+    assert "user_password" not in auth.get("SharedPasswordAuthenticator", {})  # no password in the repository
     assert single["cpu"]["guarantee"] <= single["cpu"]["limit"] == sizing.CPU_LIMIT
-    assert limit == hub.parse_bytes(re.search(r'MEM_LIMIT="\$\{MEM_LIMIT:-(\w+)\}"', TLJH.read_text()).group(1))
+    assert limit == hub.parse_bytes(re.search(r'MEM_LIMIT="\$\{MEM_LIMIT:-([\w.]+)\}"', TLJH.read_text()).group(1))
     culling = single["extraFiles"]["kernel-culling"]
     assert set(culling) == {"mountPath", "data"} and culling["mountPath"].endswith(".json")
     assert culling["data"]["MappingKernelManager"]["cull_idle_timeout"] > 0
@@ -147,7 +152,7 @@ def test_the_tljh_recipe_installs_the_course_and_sets_the_limits_and_the_culler(
     done, calls = _run_tljh(tmp_path, REPO_URL="https://github.com/me/fork", BRANCH="w27")
     assert done.returncode == 0, done.stderr
     config = [c[1:] for c in calls if c[0] == "tljh-config"]
-    assert ["set", "limits.memory", "2G"] in config and ["set", "limits.cpu", "1"] in config
+    assert ["set", "limits.memory", "2.1G"] in config and ["set", "limits.cpu", "1"] in config
     assert ["set", "user_environment.default_app", "jupyterlab"] in config
     assert ["set", "services.cull.timeout", "3600"] in config and config[-1] == ["reload"]
     assert {c[1] for c in config if c[0] == "set"} <= {"limits.memory", "limits.cpu", "user_environment.default_app",

@@ -75,6 +75,13 @@ def test_a_taken_port_says_what_to_do(tmp_path):
             hub.LocalHub(settings).__enter__()
 
 
+def test_the_hub_configuration_holding_the_password_is_private(tmp_path):
+    settings = hub.HubSettings(state=tmp_path / "hub", enforce=False)
+    settings.state.mkdir()
+    config = hub.write_config(settings, 8001, 8081)
+    assert config.stat().st_mode & 0o777 == 0o600 and settings.password in config.read_text()
+
+
 def _hub_processes(state: Path) -> list[psutil.Process]:
     found = []
     for proc in psutil.process_iter():

@@ -50,7 +50,7 @@ def _executed_copy(notebook: Path, folder: Path, *, error: bool = False, profile
     index = folder / "report.json"
     report = json.loads(index.read_text()) if index.is_file() else {"profile": profile, "notebooks": {}}
     report["notebooks"][notebook.stem] = {"status": "ok", "wall_s": 12.0}
-    report.update(device="CPU: test", tensorflow="2.21.0", keras="3.15.1")
+    report.update(device="CPU: test", tensorflow="2.21.0", keras="3.15.1", environment="env")
     index.write_text(json.dumps(report))
 
 
@@ -68,6 +68,14 @@ def test_the_cache_key_follows_cells_profile_and_environment():
         if cell["cell_type"] == "code":
             cell["execution_count"], cell["outputs"] = 3, [{"output_type": "stream", "name": "stdout", "text": "x"}]
     assert key == site.cache_key(executed, "smoke", "env-a")
+
+
+def test_the_environment_fingerprint_counts_what_notebooks_import_not_the_tools():
+    versions = dict(v.split("==", 1) for v in site.runtime_versions())
+    assert "keras" in versions and "numpy" in versions and "matplotlib" in versions
+    assert any(name.startswith("tensorflow") for name in versions)
+    for tool in ("pytest", "sphinx", "playwright", "jupyterhub"):  # installing a tool re-runs no notebook
+        assert tool not in versions, tool
 
 
 def test_the_environment_fingerprint_covers_the_course_package(monkeypatch, tmp_path):
@@ -99,9 +107,11 @@ def test_runs_are_imported_only_when_they_match(tmp_path):
     assert cache.lookup(first) is not None and cache.lookup(first).wall_s == 12.0
     assert cache.lookup(second) is None and cache.lookup(third) is None
     assert any(third.name in line and "differs" in line for line in said)
-    # Another profile's run is not used at all, and a folder without report.json is refused with advice.
+    # Another profile's or environment's run is not used at all; a folder without report.json is refused with advice.
     other = site.Cache(tmp_path / "cache-default", "default", "env")
     assert site.import_runs(runs, [first], other, said.append) == []
+    elsewhere = site.Cache(tmp_path / "cache-other", "smoke", "another environment")
+    assert site.import_runs(runs, [first], elsewhere, said.append) == [] and "other package versions" in said[-1]
     with pytest.raises(SystemExit, match="no report.json"):
         site.import_runs(tmp_path, [first], cache, said.append)
 

@@ -185,7 +185,7 @@ class Cgroup:
                     os.kill(pid, signal.SIGKILL)
             time.sleep(0.1)
         for controller in CONTROLLERS:
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(OSError):  # gone already, or still busy: the next controller all the same
                 self.folder(controller).rmdir()
 
 
@@ -262,6 +262,8 @@ def write_config(settings: HubSettings, proxy_api_port: int, hub_port: int) -> P
         "cgroup_parent": settings.cgroup_parent,
     }
     config = settings.state / "jupyterhub_config.py"
+    config.touch(mode=0o600)  # it holds the learners' password: readable by this user only
+    config.chmod(0o600)
     config.write_text(CONFIG_TEMPLATE.format(values=json.dumps(values, indent=1)), encoding="utf-8")
     return config
 
@@ -326,6 +328,7 @@ class LocalHub:
             raise RuntimeError(f"cannot enforce the per-learner limits: {why}. Run as root, or pass --no-enforce to "
                                f"only advertise them (MEM_LIMIT, CPU_LIMIT)")
         s.state.mkdir(parents=True, exist_ok=True)
+        s.state.chmod(0o700)  # the hub's database, cookie secret and configuration: this user's only
         config = write_config(s, free_port(), free_port())
         env = {k: v for k, v in os.environ.items() if k not in ("TUTORIAL_HOME", "TUTORIAL_PROFILE")}
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
@@ -367,6 +370,7 @@ class LocalHub:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+        self._kill_proxy()
         for user in self.settings.learners:
             if self.settings.cgroup_parent:
                 Cgroup(f"{self.settings.cgroup_parent}/{user}").kill_and_remove()
@@ -375,6 +379,15 @@ class LocalHub:
         self._kill_strays()
         if getattr(self, "_log", None) is not None:
             self._log.close()
+
+    def _kill_proxy(self) -> None:
+        """The proxy runs in a session of its own: when the hub could not stop it (killed), kill it by its pid file."""
+        import psutil
+
+        with contextlib.suppress(OSError, ValueError, psutil.Error):
+            proxy = psutil.Process(int((self.settings.state / "proxy.pid").read_text().strip()))
+            if "configurable-http-proxy" in " ".join(proxy.cmdline()):  # not a pid reused by another program
+                proxy.kill()
 
     def _kill_strays(self) -> None:
         """Without cgroups: any process still working in a learner's home (a server whose hub was killed)."""

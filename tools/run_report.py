@@ -24,6 +24,7 @@ from pathlib import Path
 
 from tf2_hands_on import environment, kernel, memory, report
 from tools import sizing
+from tools import site
 from tools.nbtools import ROOT
 
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -201,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         "keras": environment.installed_version("keras"),
         "device": environment.device_summary(),
         "conditions": ", ".join(conditions) or "as they are",
+        "environment": site.environment_fingerprint(),  # the course website takes these executed copies when it matches
         "notebooks": {},
     }
     print(f"Running {len(notebooks)} notebook(s), {args.profile} profile, {result['conditions']} -> {out_dir}",

@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import importlib.metadata
 import json
@@ -56,11 +57,55 @@ def cells_signature(nb: dict) -> list[tuple[str, str, tuple[str, ...]]]:
     return [(c["cell_type"], nbtools.source(c), tuple(c.get("metadata", {}).get("tags", []))) for c in nb["cells"]]
 
 
+RUNTIME_REQUIREMENTS = ("requirements.txt", "requirements-torch.txt")  # what a notebook's kernel can import
+
+
+def _requirement_names(path: Path) -> list[str]:
+    """The distributions a requirements file names (following ``-r``), whose markers hold on this machine."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    names = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("-r "):
+            names += _requirement_names(path.parent / line[3:].strip())
+        elif line and not line.startswith("-"):
+            with contextlib.suppress(InvalidRequirement):
+                req = Requirement(line)
+                if req.marker is None or req.marker.evaluate():
+                    names.append(req.name)
+    return names
+
+
+def runtime_versions() -> list[str]:
+    """``name==version`` of every installed distribution a notebook can use: those the runtime requirements name,
+    and what they need in turn. Test, site and hub tools are left out: installing them changes no page."""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    todo = [n for f in RUNTIME_REQUIREMENTS if (ROOT / f).is_file() for n in _requirement_names(ROOT / f)]
+    found: dict[str, str] = {}
+    while todo:
+        name = canonicalize_name(todo.pop())
+        if name in found:
+            continue
+        try:
+            dist = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:  # optional (PyTorch), or not for this platform
+            continue
+        found[name] = dist.version
+        for text in dist.requires or []:
+            req = Requirement(text)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                todo.append(req.name)
+    return sorted(f"{name}=={version}" for name, version in found.items())
+
+
 def environment_fingerprint() -> str:
-    """Every installed package's version, Python's, and the course package's code: what else changes outputs."""
-    digest = hashlib.sha256(f"{sys.version}|{platform.machine()}".encode())
-    for dist in sorted(importlib.metadata.distributions(), key=lambda d: (d.metadata["Name"] or "").lower()):
-        digest.update(f"{(dist.metadata['Name'] or '').lower()}=={dist.version}\n".encode())
+    """What besides a notebook's cells changes its outputs: Python, the versions of what the notebooks can import
+    (:func:`runtime_versions`), and the course package's code."""
+    digest = hashlib.sha256(f"{sys.version}|{platform.machine()}\n".encode())
+    digest.update("\n".join(runtime_versions()).encode())
     for path in sorted((ROOT / "tf2_hands_on").rglob("*.py")):
         digest.update(path.relative_to(ROOT).as_posix().encode() + path.read_bytes())
     return digest.hexdigest()
@@ -128,12 +173,17 @@ def _never_run(nb: dict) -> bool:
 
 def import_runs(folder: Path, notebooks: list[Path], cache: Cache, log) -> list[str]:
     """Take executed copies from ``folder`` (a run report's --out, with its report.json) into the cache when they
-    ran in the cache's profile, finished without an error, and have exactly the notebook's cells. Returns their names."""
+    ran in the cache's profile and environment (report.json's ``environment``: :func:`environment_fingerprint`),
+    finished without an error, and have exactly the notebook's cells. Returns their names."""
     report_file = folder / "report.json"
     if not report_file.is_file():
         raise SystemExit(f"error: --from {folder}: no report.json there; give a run report's --out folder "
                          f"(python3 tasks.py report --out DIR) or build/browser/executed")
     report = json.loads(report_file.read_text(encoding="utf-8"))
+    if report.get("environment") != cache.environment:
+        log(f"  --from {folder}: its notebooks ran with other package versions or another version of the course "
+            f"package: not used")
+        return []
     if report.get("profile") != cache.profile:
         log(f"  --from {folder}: its notebooks ran in the {report.get('profile')} profile, not {cache.profile}: not used")
         return []

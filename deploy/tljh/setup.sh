@@ -12,7 +12,7 @@
 set -euo pipefail
 REPO_URL="${REPO_URL:-https://github.com/tf2-hands-on/tensorflow2-hands-on}"
 BRANCH="${BRANCH:-main}"
-MEM_LIMIT="${MEM_LIMIT:-2G}"   # per user: the measured peak plus TLJH's 20-40 % headroom
+MEM_LIMIT="${MEM_LIMIT:-2.1G}" # per user: all ten notebooks' measured peak plus TLJH's headroom (docs/INSTRUCTORS.md)
 CPU_LIMIT="${CPU_LIMIT:-1}"    # per user: the course's kernel then gives TensorFlow's pools this many threads
 USER_ENV="${TLJH_USER_ENV:-/opt/tljh/user}"  # TLJH's environment for the users' servers
 
