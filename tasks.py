@@ -196,7 +196,7 @@ def ci_settings(environ: Mapping[str, str], root: Path, scratch: Path) -> dict[s
         # The workshop hub test and the CPU-quota test (tests/test_hub.py, tests/test_thread_quota.py) need root's cgroup
         # v1 hierarchies: where they are missing, CI fails instead of skipping.
         "TUTORIAL_REQUIRE_HUB": "1",
-        # The browser tests run every notebook a second time (about 16 minutes on 2 cores; the whole CI about 33):
+        # The browser tests run every notebook a second time (about 7 minutes on 2 cores; the whole CI about 18):
         # all of them, whatever the environment says.
         "TUTORIAL_BROWSER_NOTEBOOKS": "all",
         # No pip cache: CI installs once, and a cache would hold another copy of every wheel on the disk.
