@@ -34,6 +34,10 @@ import pytest
 
 import tasks  # the environment 'python3 tasks.py lab' gives JupyterLab and its kernels
 
+# Screenshots and the server's log; "executed": each notebook as JupyterLab saved it after a clean Run All, with a
+# report.json in the run report's format (tests/test_browser.py writes it, tests/test_site.py builds the site from it).
+ARTIFACTS = Path(os.environ.get("TUTORIAL_BROWSER_ARTIFACTS", tasks.ROOT / "build" / "browser"))
+EXECUTED = ARTIFACTS / "executed"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 CHROMIUM_ENV = "TUTORIAL_CHROMIUM"  # another Chromium-based browser's executable
 REQUIRE_ENV = "TUTORIAL_REQUIRE_BROWSER"  # 1 (CI sets it): a missing Chromium or playwright fails, not skips

@@ -24,7 +24,7 @@ from tools import nbtools, site
 
 ROOT = nbtools.ROOT
 FIXTURES = Path(__file__).parent / "fixtures" / "browser"
-ARTIFACTS = Path(os.environ.get("TUTORIAL_BROWSER_ARTIFACTS", ROOT / "build" / "browser"))
+ARTIFACTS, EXECUTED = browser.ARTIFACTS, browser.EXECUTED
 NOTEBOOK_TIMEOUT_S = 900  # the slowest notebook takes about 3.5 minutes in the smoke profile on 2 cores
 SELECT_ENV = "TUTORIAL_BROWSER_NOTEBOOKS"  # notebook numbers, e.g. "04,06,09"; unset or "all": every notebook
 
@@ -78,9 +78,6 @@ def lab(tmp_path_factory):
             yield server, chromium
         finally:
             chromium.close()
-
-
-EXECUTED = ARTIFACTS / "executed"  # each notebook as JupyterLab saved it after a clean run: the site's pages
 
 
 def keep_executed(lab, notebook: Path, run: browser.Run) -> None:

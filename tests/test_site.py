@@ -26,8 +26,7 @@ from tests import browser
 from tools import nbtools, site
 
 ROOT = nbtools.ROOT
-ARTIFACTS = Path(os.environ.get("TUTORIAL_BROWSER_ARTIFACTS", ROOT / "build" / "browser"))
-EXECUTED = ARTIFACTS / "executed"
+ARTIFACTS, EXECUTED = browser.ARTIFACTS, browser.EXECUTED
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 
 
